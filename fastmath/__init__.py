@@ -1,0 +1,49 @@
+"""fastmath: float32 exp, log, sin and erf, discovered by evolution and proven < 1 ULP.
+
+``fastmath.exp``, ``log``, ``sin`` and ``erf`` are numpy ufuncs, usable in place of
+``numpy.exp`` etc. and inside ``@numba.njit`` code. They are built on first use (and
+cached by Numba on disk), so ``import fastmath`` itself compiles nothing.
+"""
+from __future__ import annotations
+
+import threading
+
+from .contract import CONTRACTS, FUNCTIONS
+
+__all__ = list(FUNCTIONS) + ["info", "kernel_version", "CONTRACTS"]
+__version__ = "0.1.0"
+
+_built: dict = {}
+_lock = threading.Lock()
+
+
+def __getattr__(name: str):
+    if name in FUNCTIONS:
+        with _lock:
+            if name not in _built:
+                from . import _ufuncs
+                _built[name] = _ufuncs.build(name)
+            globals()[name] = _built[name]
+            return _built[name]
+    raise AttributeError(f"module 'fastmath' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(FUNCTIONS))
+
+
+def kernel_version() -> str:
+    """The generated kernel version in use (generated/CURRENT, or $FASTMATH_KERNELS)."""
+    from . import _kernels
+    return _kernels.current_version()
+
+
+def info(function: str) -> dict:
+    """The manifest entry of one function in the kernel version in use: provenance, the core
+    programs, the exhaustive verification result and the measured speed."""
+    if function not in FUNCTIONS:
+        raise ValueError(f"fastmath.info: unknown function {function!r}; expected one of {', '.join(FUNCTIONS)}")
+    from . import _kernels
+    m = _kernels.manifest()
+    return {"version": m["version"], "seed": m["seed"], "generator_commit": m["generator_commit"],
+            **m["functions"][function]}

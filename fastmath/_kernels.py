@@ -1,0 +1,48 @@
+"""Which generated version the runtime uses, and loading its kernels and manifest.
+
+One place selects the version: the file ``generated/CURRENT`` (installed as
+``fastmath/generated/CURRENT``). The environment variable ``FASTMATH_KERNELS``
+(e.g. ``FASTMATH_KERNELS=v1``) points the runtime at another published version.
+"""
+from __future__ import annotations
+
+import functools
+import importlib
+import json
+import os
+import re
+from importlib import resources
+
+ENV_VAR = "FASTMATH_KERNELS"
+_VERSION_RE = re.compile(r"^v[0-9]+$")
+
+
+def _generated():
+    return resources.files("fastmath.generated")
+
+
+def available_versions() -> list[str]:
+    names = [p.name for p in _generated().iterdir() if _VERSION_RE.match(p.name)]
+    return sorted(names, key=lambda v: int(v[1:]))
+
+
+@functools.cache
+def current_version() -> str:
+    version = os.environ.get(ENV_VAR) or _generated().joinpath("CURRENT").read_text().strip()
+    if version not in available_versions():
+        raise LookupError(f"fastmath: kernel version {version!r} (from "
+                          f"{'$' + ENV_VAR if os.environ.get(ENV_VAR) else 'generated/CURRENT'}) "
+                          f"is not published; available: {', '.join(available_versions()) or 'none'}")
+    return version
+
+
+@functools.cache
+def manifest(version: str | None = None) -> dict:
+    version = version or current_version()
+    return json.loads(_generated().joinpath(version, "manifest.json").read_text())
+
+
+def kernel_module(function: str, version: str | None = None):
+    """The generated module of one function (it defines ``<function>_f32``)."""
+    version = version or current_version()
+    return importlib.import_module(f"fastmath.generated.{version}.{function}")

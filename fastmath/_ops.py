@@ -1,0 +1,62 @@
+"""Numba intrinsics the kernels are written in: fused multiply-add and bit casts.
+
+Each maps to one LLVM instruction, so a kernel built from them stays branch-free
+and vectorisable, and evaluates with exactly IEEE-754 semantics (fma rounds once).
+"""
+import numba
+from llvmlite import ir
+from numba import types
+from numba.core import cgutils
+from numba.extending import intrinsic
+
+_LLVM_FLOAT = {types.float32: "f32", types.float64: "f64"}
+_SAME_WIDTH_INT = {types.float32: types.int32, types.float64: types.int64}
+_SAME_WIDTH_FLOAT = {types.int32: types.float32, types.int64: types.float64}
+
+
+@intrinsic
+def fma(typingctx, a, b, c):
+    """a * b + c rounded once (llvm.fma); all three operands of one float type."""
+    if a not in _LLVM_FLOAT or not (a == b == c):
+        return None
+
+    def codegen(context, builder, signature, args):
+        lty = context.get_value_type(a)
+        fnty = ir.FunctionType(lty, [lty] * 3)
+        fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.fma." + _LLVM_FLOAT[a])
+        return builder.call(fn, args)
+
+    return a(a, b, c), codegen
+
+
+@intrinsic
+def float_bits(typingctx, x):
+    """The IEEE-754 bit pattern of x as a signed integer of the same width."""
+    if x not in _SAME_WIDTH_INT:
+        return None
+    ity = _SAME_WIDTH_INT[x]
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], context.get_value_type(ity))
+
+    return ity(x), codegen
+
+
+@intrinsic
+def bits_float(typingctx, i):
+    """The float whose IEEE-754 bit pattern is the signed integer i (int32 or int64)."""
+    if i not in _SAME_WIDTH_FLOAT:
+        return None
+    fty = _SAME_WIDTH_FLOAT[i]
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], context.get_value_type(fty))
+
+    return fty(i), codegen
+
+
+def kernel(fn):
+    """Compile a kernel function: numpy's error model (no Python exceptions on 0/0, so
+    nothing blocks vectorisation), strict IEEE arithmetic (no fastmath flags: the
+    evaluation order written is the order run), cached on disk."""
+    return numba.njit(error_model="numpy", cache=True)(fn)

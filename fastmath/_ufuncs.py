@@ -1,0 +1,103 @@
+"""Build each function as a real ``numpy.ufunc`` and make it callable inside ``@numba.njit``.
+
+The ufunc has two loops, ``f->f`` (the generated float32 kernel) and ``d->d`` (libm),
+compiled by Numba's ufunc builder and joined into one ufunc; numpy's own type
+resolution then gives numpy's behaviour for broadcasting, ``out=``, ``where=``,
+``dtype=``, casting and integer input (int8/int16/bool -> float32, wider -> float64).
+
+Inside ``@njit`` code the same ufunc object resolves, through an ``overload``, to the
+same compiled kernels (scalars) or a loop over them (arrays), which LLVM inlines and
+vectorises; results are bit-identical to the ufunc's.
+"""
+from __future__ import annotations
+
+import numba
+import numpy as np
+from numba import types
+from numba.extending import overload
+from numba.np.ufunc import _internal
+from numba.np.ufunc.ufuncbuilder import UFuncBuilder
+
+from . import _kernels, _libm
+from .contract import CONTRACTS
+
+
+def _element_loop(kernel, signature):
+    """(dtype numbers, loop pointer, keep-alive objects) of one ufunc loop over a kernel."""
+    builder = UFuncBuilder(kernel, cache=True)
+    cres = builder.add(signature)
+    dtypenums, ptr, env = builder.build(cres, builder._sigs[-1])
+    return dtypenums, int(ptr), (cres.library, env)
+
+
+def _docstring(function: str, version: str) -> str:
+    contract = CONTRACTS[function]
+    entry = _kernels.manifest(version)["functions"][function]
+    check = entry["verification"]
+    return (
+        f"{function}(x, /, out=None, *, where=True, ...)\n\n"
+        f"Elementwise {function}, a numpy ufunc (a drop-in for numpy.{function} on float arrays).\n\n"
+        f"float32: generated kernel {version} ({entry['method']}, internal precision "
+        f"{entry['internal_precision']}); domain: {contract.domain}.\n"
+        f"Max error {check['max_ulp']:.4f} ULP over all {check['inputs_checked']} float32 inputs "
+        f"(contract: < {contract.max_ulp:g} ULP; worst input {check['worst_input']}).\n"
+        f"float64: the C library's {function} ({contract.reference.split('(')[0].strip()}).\n"
+        f"Provenance: fastmath.info({function!r})."
+    )
+
+
+def make_ufunc(function: str, kernel32, kernel64, doc: str) -> np.ufunc:
+    """A numpy ufunc named `function` with loops f->f (kernel32) and d->d (kernel64)."""
+    loops = [_element_loop(kernel32, "float32(float32)"), _element_loop(kernel64, "float64(float64)")]
+    return _internal.fromfunc(
+        function, doc,
+        [ptr for _, ptr, _ in loops], [d for d, _, _ in loops], 1, 1,
+        [None] * len(loops), [keep for _, _, keep in loops], _internal.PyUFunc_None,
+    )
+
+
+def build(function: str, version: str | None = None) -> np.ufunc:
+    """The ufunc of one function from a published kernel version, callable in @njit too."""
+    version = version or _kernels.current_version()
+    kernel32 = getattr(_kernels.kernel_module(function, version), f"{function}_f32")
+    kernel64 = _libm.FLOAT64[function]
+    ufunc = make_ufunc(function, kernel32, kernel64, _docstring(function, version))
+    _register_for_numba(ufunc, kernel32, kernel64)
+    return ufunc
+
+
+def _scalar_kernel(ty, kernel32, kernel64):
+    """The kernel numpy's type resolution would pick for a scalar of Numba type ty."""
+    if ty == types.float32 or ty in (types.boolean, types.int8, types.uint8, types.int16, types.uint16):
+        return kernel32, np.float32
+    if isinstance(ty, (types.Float, types.Integer)) and ty.bitwidth <= 64:
+        return kernel64, np.float64
+    return None, None
+
+
+def _register_for_numba(ufunc, kernel32, kernel64):
+    @overload(ufunc, jit_options={"error_model": "numpy"})
+    def _ufunc_in_numba(x):
+        if isinstance(x, types.Array):
+            kernel, out_dtype = _scalar_kernel(x.dtype, kernel32, kernel64)
+            if kernel is None:
+                return None
+            if x.layout == "C":
+                def array_impl(x):
+                    out = np.empty(x.shape, out_dtype)
+                    flat_out, flat_in = out.reshape(-1), x.reshape(-1)
+                    for i in range(flat_in.size):
+                        flat_out[i] = kernel(out_dtype(flat_in[i]))
+                    return out
+            else:
+                def array_impl(x):
+                    out = np.empty(x.shape, out_dtype)
+                    flat_out = out.reshape(-1)
+                    for i, v in enumerate(np.nditer(x)):
+                        flat_out[i] = kernel(out_dtype(v.item()))
+                    return out
+            return array_impl
+        kernel, out_dtype = _scalar_kernel(x, kernel32, kernel64)
+        if kernel is None:
+            return None
+        return lambda x: kernel(out_dtype(x))

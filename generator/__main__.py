@@ -1,0 +1,44 @@
+"""Command line: python -m generator {kernels,verify} ..."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from fastmath.contract import FUNCTIONS
+
+
+def _functions(text: str) -> tuple[str, ...]:
+    names = tuple(t for t in text.split(",") if t)
+    unknown = [n for n in names if n not in FUNCTIONS]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown function(s) {', '.join(unknown)}; expected {', '.join(FUNCTIONS)}")
+    return names
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m generator")
+    sub = parser.add_subparsers(dest="command", required=True)
+    k = sub.add_parser("kernels", help="make, verify and publish a new kernel version")
+    k.add_argument("--seed", type=int, default=0)
+    k.add_argument("--functions", type=_functions, default=FUNCTIONS)
+    k.add_argument("--budget-log2", type=float, default=-34.0, help="core error budget, log2")
+    v = sub.add_parser("verify", help="exhaustively verify the published kernels the runtime uses")
+    v.add_argument("--version", default=None, help="a published version (default: the current one)")
+    v.add_argument("--functions", type=_functions, default=FUNCTIONS)
+    args = parser.parse_args(argv)
+
+    if args.command == "kernels":
+        from .options import Options
+        from .pipeline import VerificationFailed, make_kernels
+        try:
+            make_kernels(Options(seed=args.seed, functions=args.functions, core_budget_log2=args.budget_log2))
+        except VerificationFailed as exc:
+            print(f"NOT PUBLISHED: {exc}. The current version is unchanged.", file=sys.stderr)
+            return 1
+        return 0
+    from .check_published import verify_published
+    return verify_published(args.version, args.functions)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

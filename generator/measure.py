@@ -1,0 +1,55 @@
+"""Speed of a kernel as a ratio against numpy (or scipy) on the same array, in one process.
+
+Timings on a shared machine are noisy: each side is timed `repeats` times, interleaved,
+and the medians are compared.
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+
+def sample_inputs(function: str, n: int, rng: np.random.Generator) -> np.ndarray:
+    """float32 inputs typical of each function's use (the common range, not special values)."""
+    if function == "exp":
+        x = rng.uniform(-87.0, 88.0, n)
+    elif function == "log":
+        x = np.exp2(rng.uniform(-40.0, 40.0, n))
+    elif function == "sin":
+        x = rng.uniform(-100.0, 100.0, n)
+    elif function == "erf":
+        x = rng.uniform(-4.0, 4.0, n)
+    else:
+        raise ValueError(function)
+    return x.astype(np.float32)
+
+
+def peer(function: str):
+    """(name, callable) of what users would call instead: numpy, or scipy.special for erf."""
+    if function == "erf":
+        import scipy.special
+        return "scipy.special.erf", scipy.special.erf
+    return f"numpy.{function}", getattr(np, function)
+
+
+def median_ns_per_element(fns, x: np.ndarray, repeats: int) -> list[float]:
+    """Median ns/element of each fn(x, out=out), timings interleaved across fns."""
+    out = np.empty_like(x)
+    for f in fns:  # warm up (compilation, caches)
+        f(x, out=out)
+    times = [[] for _ in fns]
+    for _ in range(repeats):
+        for f, t in zip(fns, times):
+            t0 = time.perf_counter()
+            f(x, out=out)
+            t.append(time.perf_counter() - t0)
+    return [float(np.median(t)) / x.size * 1e9 for t in times]
+
+
+def measure_speed(function: str, ufunc, n: int, repeats: int, seed: int = 0) -> dict:
+    x = sample_inputs(function, n, np.random.default_rng(seed))
+    name, other = peer(function)
+    ours, theirs = median_ns_per_element([ufunc, other], x, repeats)
+    return {"n": n, "repeats": repeats, "ns_per_element": round(ours, 4), "peer": name,
+            "peer_ns_per_element": round(theirs, 4), "speedup_vs_peer": round(theirs / ours, 3)}

@@ -1,0 +1,211 @@
+"""Straight-line programs: the core approximations the search works on.
+
+A program is a DAG in SSA order over one input ``u`` and float constants. Node 0 is
+the input; every later node is a constant or an operation on earlier nodes; the
+last node is the output. This one form is
+
+* what the search mutates (``ops`` is a plain tuple; ``with_constants`` swaps values),
+* serialisable (``to_dict`` / ``from_dict``, JSON-safe: constants as hex floats),
+* printable as a formula (``formula``) and as Python source for a kernel (``to_python``),
+* evaluable exactly in mpmath (``evaluate_mp``), and in float32/float64 with true
+  fma semantics (``generator.evaluation``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mpmath
+
+# op name -> number of operands; "input" and "const" are leaves.
+ARITY = {"input": 0, "const": 0, "neg": 1, "add": 2, "sub": 2, "mul": 2, "div": 2, "fma": 3}
+# Cost model of the paper: each arithmetic op that depends on the input costs 1,
+# an fma 2; constant-only subgraphs are free (they fold at compile time).
+OP_COST = {"input": 0, "const": 0, "neg": 0, "add": 1, "sub": 1, "mul": 1, "div": 1, "fma": 2}
+_INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/"}
+
+
+@dataclass(frozen=True)
+class Node:
+    op: str
+    args: tuple[int, ...] = ()
+    value: float | None = None  # constants only
+
+    def __post_init__(self):
+        if self.op not in ARITY:
+            raise ValueError(f"unknown op {self.op!r}")
+        if len(self.args) != ARITY[self.op]:
+            raise ValueError(f"{self.op} takes {ARITY[self.op]} operands, got {len(self.args)}")
+        if (self.op == "const") != (self.value is not None):
+            raise ValueError("exactly the const nodes carry a value")
+
+
+@dataclass(frozen=True)
+class Program:
+    nodes: tuple[Node, ...]
+
+    def __post_init__(self):
+        if not self.nodes or self.nodes[0].op != "input":
+            raise ValueError("node 0 must be the input")
+        for i, node in enumerate(self.nodes):
+            if i and node.op == "input":
+                raise ValueError("only node 0 is the input")
+            if any(not 0 <= a < i for a in node.args):
+                raise ValueError(f"node {i} refers to a later node: not in SSA order")
+
+    # ---- construction -------------------------------------------------------
+    @classmethod
+    def identity(cls) -> "Program":
+        """f(u) = u: where the evolutionary search starts."""
+        return cls((Node("input"),))
+
+    @classmethod
+    def polynomial(cls, coeffs, form: str = "poly") -> "Program":
+        """Horner evaluation with fma of sum(c_i v^i), lowest degree first.
+
+        form "poly": v = u, result p(u).  "even": v = u*u, result p(u^2).
+        "odd": v = u*u, result u * p(u^2).
+        """
+        if form not in ("poly", "even", "odd"):
+            raise ValueError(f"unknown polynomial form {form!r}")
+        nodes = [Node("input")]
+
+        def push(node):
+            nodes.append(node)
+            return len(nodes) - 1
+
+        var = 0 if form == "poly" else push(Node("mul", (0, 0)))
+        acc = push(Node("const", value=float(coeffs[-1])))
+        for c in reversed(coeffs[:-1]):
+            acc = push(Node("fma", (acc, var, push(Node("const", value=float(c))))))
+        if form == "odd":
+            push(Node("mul", (0, acc)))
+        return cls(tuple(nodes))
+
+    # ---- inspection ---------------------------------------------------------
+    @property
+    def output(self) -> int:
+        return len(self.nodes) - 1
+
+    def constants(self) -> list[float]:
+        return [n.value for n in self.nodes if n.op == "const"]
+
+    def with_constants(self, values) -> "Program":
+        values = iter(values)
+        return Program(tuple(Node("const", value=float(next(values))) if n.op == "const" else n
+                             for n in self.nodes))
+
+    def depends_on_input(self) -> list[bool]:
+        dep = []
+        for node in self.nodes:
+            dep.append(node.op == "input" or any(dep[a] for a in node.args))
+        return dep
+
+    def live(self) -> list[bool]:
+        """Which nodes the output reaches (dead nodes are neither costed nor emitted)."""
+        live = [False] * len(self.nodes)
+        live[self.output] = True
+        for i in range(self.output, -1, -1):
+            if live[i]:
+                for a in self.nodes[i].args:
+                    live[a] = True
+        return live
+
+    def op_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for node, alive in zip(self.nodes, self.live()):
+            if alive and node.op not in ("input", "const"):
+                counts[node.op] = counts.get(node.op, 0) + 1
+        return counts
+
+    def cost(self) -> int:
+        dep, live = self.depends_on_input(), self.live()
+        return sum(OP_COST[n.op] for n, d, l in zip(self.nodes, dep, live) if d and l)
+
+    # ---- evaluation ---------------------------------------------------------
+    def evaluate_mp(self, u):
+        """Exact value (to mpmath's working precision) of the program at u."""
+        vals = []
+        for node in self.nodes:
+            a = [vals[i] for i in node.args]
+            if node.op == "input":
+                v = mpmath.mpf(u)
+            elif node.op == "const":
+                v = mpmath.mpf(node.value)
+            elif node.op == "neg":
+                v = -a[0]
+            elif node.op == "add":
+                v = a[0] + a[1]
+            elif node.op == "sub":
+                v = a[0] - a[1]
+            elif node.op == "mul":
+                v = a[0] * a[1]
+            elif node.op == "div":
+                v = a[0] / a[1]
+            else:  # fma: exact product and sum, as if rounded once at the end
+                v = a[0] * a[1] + a[2]
+            vals.append(v)
+        return vals[-1]
+
+    # ---- printing -----------------------------------------------------------
+    def formula(self, var: str = "u") -> str:
+        """The output as one infix expression (shared subterms are repeated)."""
+        text: list[str] = []
+        for node in self.nodes:
+            a = [text[i] for i in node.args]
+            if node.op == "input":
+                t = var
+            elif node.op == "const":
+                t = repr(node.value)
+            elif node.op == "neg":
+                t = f"(-{a[0]})"
+            elif node.op == "fma":
+                t = f"fma({a[0]}, {a[1]}, {a[2]})"
+            else:
+                t = f"({a[0]} {_INFIX[node.op]} {a[1]})"
+            text.append(t)
+        return text[-1]
+
+    def to_python(self, name: str, const_prefix: str, var: str = "u") -> tuple[list[str], list[str]]:
+        """(constant definition lines, function source lines) of a scalar kernel function.
+
+        Constants become module-level hex floats named ``{const_prefix}{k}``; the
+        function body is one SSA line per live operation.
+        """
+        live = self.live()
+        consts, body, names = [], [], {}
+        for i, node in enumerate(self.nodes):
+            if not live[i]:
+                continue
+            if node.op == "input":
+                names[i] = var
+            elif node.op == "const":
+                cname = f"{const_prefix}{len(consts)}"
+                consts.append(f'{cname} = float.fromhex("{node.value.hex()}")  # {node.value!r}')
+                names[i] = cname
+            else:
+                a = [names[j] for j in node.args]
+                names[i] = f"t{i}"
+                if node.op == "neg":
+                    expr = f"-{a[0]}"
+                elif node.op == "fma":
+                    expr = f"fma({a[0]}, {a[1]}, {a[2]})"
+                else:
+                    expr = f"{a[0]} {_INFIX[node.op]} {a[1]}"
+                body.append(f"    {names[i]} = {expr}")
+        fn = [f"def {name}({var}):", f'    """{self.formula(var)}"""']
+        fn += body or []
+        fn.append(f"    return {names[self.output]}")
+        return consts, fn
+
+    # ---- serialisation ------------------------------------------------------
+    def to_dict(self) -> dict:
+        return {"nodes": [
+            {"op": n.op, **({"args": list(n.args)} if n.args else {}),
+             **({"value": n.value.hex()} if n.op == "const" else {})}
+            for n in self.nodes]}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Program":
+        return cls(tuple(Node(n["op"], tuple(n.get("args", ())),
+                              float.fromhex(n["value"]) if "value" in n else None)
+                         for n in d["nodes"]))
