@@ -11,11 +11,12 @@ vectorises; results are bit-identical to the ufunc's.
 """
 from __future__ import annotations
 
+import ctypes
+
 import numba
 import numpy as np
 from numba import types
 from numba.extending import overload
-from numba.np.ufunc import _internal
 from numba.np.ufunc.ufuncbuilder import UFuncBuilder
 
 from . import _kernels, _libm
@@ -35,7 +36,6 @@ def _docstring(function: str, version: str) -> str:
     entry = _kernels.manifest(version)["functions"][function]
     check = entry["verification"]
     return (
-        f"{function}(x, /, out=None, *, where=True, ...)\n\n"
         f"Elementwise {function}, a numpy ufunc (a drop-in for numpy.{function} on float arrays).\n\n"
         f"float32: generated kernel {version} ({entry['method']}, internal precision "
         f"{entry['internal_precision']}); domain: {contract.domain}.\n"
@@ -46,14 +46,35 @@ def _docstring(function: str, version: str) -> str:
     )
 
 
+# numpy's C API entry PyUFunc_FromFuncAndData (slot 1 of the _UFUNC_API table). Numba's own
+# ufunc factory (_internal.fromfunc) makes ufuncs that reject where= (numba issue 7373 and
+# relatives); a ufunc made by numpy's constructor from the same compiled loops supports it.
+_PyUFunc_FromFuncAndData = ctypes.PYFUNCTYPE(
+    ctypes.py_object, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int, ctypes.c_int,
+    ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int)
+_PYUFUNC_NONE = -1
+_keepalive = []  # the ufunc refers to these arrays, loops and strings for ever
+
+
+def _numpy_ufunc_constructor():
+    get_pointer = ctypes.pythonapi.PyCapsule_GetPointer
+    get_pointer.restype, get_pointer.argtypes = ctypes.c_void_p, [ctypes.py_object, ctypes.c_char_p]
+    from numpy._core import _multiarray_umath
+    table = ctypes.cast(get_pointer(_multiarray_umath._UFUNC_API, None), ctypes.POINTER(ctypes.c_void_p))
+    return _PyUFunc_FromFuncAndData(table[1])
+
+
 def make_ufunc(function: str, kernel32, kernel64, doc: str) -> np.ufunc:
     """A numpy ufunc named `function` with loops f->f (kernel32) and d->d (kernel64)."""
     loops = [_element_loop(kernel32, "float32(float32)"), _element_loop(kernel64, "float64(float64)")]
-    return _internal.fromfunc(
-        function, doc,
-        [ptr for _, ptr, _ in loops], [d for d, _, _ in loops], 1, 1,
-        [None] * len(loops), [keep for _, _, keep in loops], _internal.PyUFunc_None,
-    )
+    funcs = (ctypes.c_void_p * len(loops))(*[ptr for _, ptr, _ in loops])
+    data = (ctypes.c_void_p * len(loops))()
+    types_ = (ctypes.c_char * (2 * len(loops)))(*[n for d, _, _ in loops for n in d])
+    name, docb = function.encode(), doc.encode()
+    _keepalive.append((loops, funcs, data, types_, name, docb))
+    return _numpy_ufunc_constructor()(
+        ctypes.addressof(funcs), ctypes.addressof(data), ctypes.cast(types_, ctypes.c_char_p),
+        len(loops), 1, 1, _PYUFUNC_NONE, name, docb, 0)
 
 
 def build(function: str, version: str | None = None) -> np.ufunc:

@@ -43,18 +43,23 @@ def _hex(x) -> str:
     return f'float.fromhex("{float(x).hex()}")'
 
 
-def _split(value, bits: int = 53):
-    """value as hi + lo, hi = value rounded to double, lo = the rest rounded to double."""
+def _exact(expr) -> mpmath.mpf:
+    """expr() evaluated at 60 digits (mpmath's default of 15 would spoil low parts)."""
     with mpmath.workdps(60):
+        return +expr()
+
+
+def _split(expr):
+    """expr() as hi + lo: hi = RN(value), lo = RN(value - hi), from 60 digits."""
+    with mpmath.workdps(60):
+        value = _exact(expr)
         hi = float(value)
-        lo = float(value - mpmath.mpf(hi))
-    return hi, lo
+        return hi, float(value - mpmath.mpf(hi))
 
 
 def _exp_reduction_constants() -> list[Constant]:
-    with mpmath.workdps(60):
-        ln2_hi, ln2_lo = _split(mpmath.log(2))
-        inv_ln2 = float(1 / mpmath.log(2))
+    ln2_hi, ln2_lo = _split(lambda: mpmath.log(2))
+    inv_ln2 = float(_exact(lambda: 1 / mpmath.log(2)))
     return [
         Constant("INV_LN2", _hex(inv_ln2), "RN(1/ln 2)"),
         Constant("LN2_HI", _hex(ln2_hi), "RN(ln 2)"),
@@ -72,8 +77,8 @@ def _inv_pio4_table() -> list[int]:
 
 
 # ---------------------------------------------------------------------------
-LN2 = float(mpmath.log(2))
-PI = float(mpmath.pi)
+LN2 = float(_exact(lambda: mpmath.log(2)))
+PI = float(_exact(lambda: mpmath.pi))
 
 EXP = Scaffold(
     function="exp",
@@ -165,7 +170,7 @@ def log_f32(x):
 ''',
 )
 
-_PIO2_1, _PIO2_2 = _split(mpmath.pi / 2)
+_PIO2_1, _PIO2_2 = _split(lambda: mpmath.pi / 2)
 SIN = Scaffold(
     function="sin",
     method=(
@@ -184,14 +189,14 @@ SIN = Scaffold(
         CoreSpec("cos", mpmath.cos, -PI / 4, PI / 4, "even", "relative", "cos r"),
     ),
     constants=(
-        Constant("INV_PIO2", _hex(float(2 / mpmath.pi)), "RN(2/pi)"),
+        Constant("INV_PIO2", _hex(float(_exact(lambda: 2 / mpmath.pi))), "RN(2/pi)"),
         Constant("PIO2_1", _hex(_PIO2_1), "RN(pi/2)"),
         Constant("PIO2_2", _hex(_PIO2_2), "RN(pi/2 - PIO2_1): the next 53 bits of pi/2"),
         Constant("SHIFT", _hex(1.5 * 2**52), "0x1.8p52: adding it rounds to an integer kept in the low bits"),
         Constant("LARGE_BITS", "0x4B800000", "bit pattern of 2^24: from here on, Payne-Hanek"),
         Constant("INV_PIO4", "np.array([" + ", ".join(f"0x{v:08X}" for v in _inv_pio4_table()) + "], dtype=np.int64)",
                  "floor(4/pi 2^(8i+7)) mod 2^32, from mpmath at 120 digits"),
-        Constant("PI63", _hex(float(mpmath.pi * mpmath.mpf(2) ** -63)), "RN(pi 2^-63): a 2.62 fixed-point fraction of pi/2 to radians"),
+        Constant("PI63", _hex(float(_exact(lambda: mpmath.pi * mpmath.mpf(2) ** -63))), "RN(pi 2^-63): a 2.62 fixed-point fraction of pi/2 to radians"),
     ),
     body='''
 @kernel

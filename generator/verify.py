@@ -37,8 +37,9 @@ def ulp_error(y, e):
     if math.isinf(yd):
         return 0.0 if np.float64(np.float32(e)) == yd else math.inf
     if e == 0.0:
-        same_sign = (float_bits(yd) < 0) == (float_bits(e) < 0)
-        return 0.0 if (yd == 0.0 and same_sign) else abs(yd) / 2.0 ** -149
+        if yd != 0.0:
+            return abs(yd) / 2.0 ** -149
+        return 0.0 if (float_bits(yd) < 0) == (float_bits(e) < 0) else math.inf
     exponent = max(math.frexp(e)[1] - 1, -126)
     exponent = min(exponent, 127)
     return abs(yd - e) / math.ldexp(1.0, exponent - 23)

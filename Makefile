@@ -1,0 +1,34 @@
+# fastmath: `make kernels` makes and publishes a new kernel version; `make test` runs every
+# test, the exhaustive verification included. Each target sets up .venv from scratch if missing.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: venv kernels verify test test-fast bench clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml setup.py
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+kernels: $(STAMP)
+	$(PY) -m generator kernels
+
+verify: $(STAMP)
+	$(PY) -m generator verify
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -q tests
+
+test: test-fast verify
+
+bench: $(STAMP)
+	mkdir -p .benchmarks
+	$(PY) -m pytest -q benchmarks -p no:randomly --benchmark-enable --benchmark-min-rounds=7 --benchmark-max-time=0.3 --benchmark-json=.benchmarks/latest.json
+	$(PY) benchmarks/report.py .benchmarks/latest.json
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis .benchmarks

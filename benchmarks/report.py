@@ -1,0 +1,29 @@
+"""Print the ratio table of a pytest-benchmark JSON file (see `make bench`)."""
+import json
+import sys
+from collections import defaultdict
+
+PEER_NAME = {"exp": "numpy.exp", "log": "numpy.log", "sin": "numpy.sin", "erf": "scipy.special.erf"}
+
+
+def main(path):
+    runs = json.load(open(path))["benchmarks"]
+    med = defaultdict(dict)
+    for b in runs:
+        e = b["extra_info"]
+        med[(e["kind"], e["function"], e["n"])][e["side"]] = b["stats"]["median"] / e["n"] * 1e9
+    print(f"median ns per float32 element; ratio = other / fastmath (> 1: fastmath faster)")
+    print(f"{'function':8} {'n':>9} | {'fastmath':>8} {'peer':>8} {'ratio':>6} {'(peer)':<18} | "
+          f"{'njit fm':>8} {'njit libm':>9} {'ratio':>6}")
+    for (kind, function, n) in sorted(k for k in med if k[0] == "ufunc"):
+        u, j = med[("ufunc", function, n)], med.get(("njit", function, n), {})
+        row = f"{function:8} {n:>9} | {u.get('fastmath', float('nan')):8.3f} {u.get('peer', float('nan')):8.3f} " \
+              f"{u.get('peer', float('nan')) / u.get('fastmath', float('nan')):6.2f} {PEER_NAME[function]:<18} | "
+        if j:
+            row += f"{j.get('fastmath', float('nan')):8.3f} {j.get('libm', float('nan')):9.3f} " \
+                   f"{j.get('libm', float('nan')) / j.get('fastmath', float('nan')):6.2f}"
+        print(row)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else ".benchmarks/latest.json")

@@ -1,0 +1,98 @@
+"""The same ufunc objects inside @numba.njit: scalars and arrays, bit-identical, vectorised."""
+import re
+
+import numba
+import numpy as np
+import pytest
+
+import fastmath
+from fastmath.contract import CONTRACTS, FUNCTIONS
+
+SPECIALS = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1e-45, -1e-45, 1.1754942e-38, 88.72284,
+                     -103.97, 1e30, -3.4028235e38, 16777216.0, 3.9193, -1.0, 1.0], np.float32)
+
+
+def inputs(function, n=20000, seed=1):
+    rng = np.random.default_rng(seed)
+    bits = rng.integers(0, 2**32, n, dtype=np.uint64).astype(np.uint32)
+    return np.concatenate([bits.view(np.float32), SPECIALS])
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_scalar_calls_in_njit_bit_identical(function):
+    f = getattr(fastmath, function)
+
+    @numba.njit
+    def loop(x, out):
+        for i in range(x.size):
+            out[i] = f(x[i])
+
+    x = inputs(function)
+    out = np.empty_like(x)
+    with np.errstate(all="ignore"):
+        loop(x, out)
+        expected = f(x)
+    np.testing.assert_array_equal(out.view(np.uint32), expected.view(np.uint32))
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_array_calls_in_njit(function):
+    f = getattr(fastmath, function)
+
+    @numba.njit
+    def apply(x):
+        return f(x)
+
+    x = inputs(function, 4096)[:4096].reshape(64, -1)
+    with np.errstate(all="ignore"):
+        np.testing.assert_array_equal(apply(x).view(np.uint32), f(x).view(np.uint32))
+        strided = x[:, ::3]
+        np.testing.assert_array_equal(apply(strided).view(np.uint32), f(strided).view(np.uint32))
+        x64 = x.astype(np.float64)
+        np.testing.assert_array_equal(apply(x64), f(x64))
+
+
+def test_scalar_types_in_njit_follow_numpy_resolution():
+    f = fastmath.exp
+
+    @numba.njit
+    def call(x):
+        return f(x)
+
+    # (Numba boxes float32 results as Python floats, so the compiled return types are checked)
+    assert call(np.float32(1.0)) == f(np.float32(1.0))
+    assert call(1.0) == f(1.0)
+    assert call(np.int16(2)) == f(np.int16(2))
+    assert call(3) == f(np.int64(3))
+    returns = {sig: call.overloads[sig].signature.return_type for sig in call.signatures}
+    assert returns == {(numba.float32,): numba.float32, (numba.float64,): numba.float64,
+                       (numba.int16,): numba.float32, (numba.int64,): numba.float64}
+
+
+def test_unsupported_type_in_njit_is_a_typing_error():
+    f = fastmath.sin
+
+    @numba.njit
+    def call(x):
+        return f(x)
+
+    with pytest.raises(numba.core.errors.TypingError):
+        call(1j)
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_njit_loop_vectorises(function):
+    """The kernel inlines into a user's loop and LLVM turns it into packed SIMD code."""
+    f = getattr(fastmath, function)
+
+    @numba.njit
+    def loop(x, out):
+        for i in range(x.size):
+            out[i] = f(x[i])
+
+    x = np.ones(64, np.float32)
+    loop(x, np.empty_like(x))
+    asm = loop.inspect_asm(loop.signatures[0])
+    packed = re.findall(r"\bv\w+p[sd]\s+[^\n]*%[xyz]mm", asm)
+    assert len(packed) > 10, f"{function}: no packed SIMD arithmetic in the loop"
+    assert not re.search(r"call[^\n]*(exp|log|sin|erf)f?\b", asm), "a libm call remains in the loop"

@@ -1,0 +1,130 @@
+import ast
+import json
+
+import numpy as np
+import pytest
+
+import fastmath
+from fastmath import _kernels
+from fastmath.contract import CONTRACTS, FUNCTIONS
+from generator import emit, pipeline
+from generator.evaluation import evaluate
+from generator.fit import fit_core
+from generator.options import Options
+from generator.scaffolds import SCAFFOLDS
+from generator.verify import N_INPUTS, Verification
+
+PROVENANCE = {"version": "v99", "seed": 7, "config_hash": "abc", "generator_commit": "deadbeef",
+              "method": "baseline fit", "domain": "test", "max_ulp_contract": 1.0}
+
+
+def render(function, budget=2.0**-30):
+    scaffold = SCAFFOLDS[function]
+    fits = {s.name: fit_core(s, budget) for s in scaffold.cores}
+    return emit.render_kernel(scaffold, {n: f.program for n, f in fits.items()}, PROVENANCE), fits
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_rendered_kernel_announces_itself_and_parses(function):
+    source, _ = render(function)
+    assert source.startswith(emit.HEADER)
+    assert "DO NOT EDIT" in source and "seed 7" in source and "config abc" in source
+    tree = ast.parse(source)
+    assigned = {t.id: node.value for node in tree.body if isinstance(node, ast.Assign) for t in node.targets}
+    assert ast.literal_eval(assigned["PROVENANCE"]) == PROVENANCE
+    assert f"def {function}_f32(x):" in source and "Method:" in source
+
+
+def test_emitted_core_is_bit_identical_to_program_evaluation(tmp_path):
+    source, fits = render("exp")
+    path = emit.write_kernel(tmp_path, "exp", source)
+    module_kernel = pipeline.load_kernel(path, "exp")
+    import sys
+    module = sys.modules[module_kernel.py_func.__module__]
+    u = np.linspace(-0.35, 0.35, 1001)
+    emitted = np.array([module.core_exp(v) for v in u])
+    np.testing.assert_array_equal(emitted, evaluate(fits["exp"].program, u))
+
+
+def _fake_staging(generated, functions=("exp",)):
+    staging = emit.staging_dir(generated, "cfg", 0)
+    for f in functions:
+        emit.write_kernel(staging, f, f"# {f}\n")
+    return staging
+
+
+def test_publish_is_complete_and_immutable(tmp_path):
+    staging = _fake_staging(tmp_path)
+    target = emit.publish(tmp_path, staging, "v1", {"version": "v1"}, ("exp",))
+    assert (target / "exp.py").exists() and (target / "__init__.py").exists()
+    assert json.loads((target / "manifest.json").read_text()) == {"version": "v1"}
+    assert (tmp_path / "CURRENT").read_text() == "v1\n"
+    assert emit.next_version(tmp_path) == "v2"
+    with pytest.raises(FileExistsError):
+        emit.publish(tmp_path, _fake_staging(tmp_path), "v1", {}, ("exp",))
+
+
+def test_publish_refuses_an_incomplete_version(tmp_path):
+    staging = _fake_staging(tmp_path, ("exp",))
+    with pytest.raises(RuntimeError, match="no kernel for log"):
+        emit.publish(tmp_path, staging, "v1", {}, ("exp", "log"))
+    assert emit.published_versions(tmp_path) == [] and not (tmp_path / "CURRENT").exists()
+
+
+def _failing_check(function, *args, **kwargs):
+    return Verification(function, N_INPUTS, 1.7, "0x3f800001", "0x1p+0", "0x1p+0", "0x1p+0", 5, 3, 0.0, "fake")
+
+
+def test_generator_refuses_to_publish_an_unverified_kernel(tmp_path, monkeypatch):
+    (tmp_path / "CURRENT").write_text("v1\n")
+    monkeypatch.setattr(pipeline, "verify_kernel", _failing_check)
+    options = Options(functions=("exp",), budget_retries=1, core_budget_log2=-20)
+    with pytest.raises(pipeline.VerificationFailed, match="1.7000 ULP"):
+        pipeline.make_kernels(options, generated=tmp_path, log=lambda *a: None)
+    assert emit.published_versions(tmp_path) == []
+    assert (tmp_path / "CURRENT").read_text() == "v1\n"
+
+
+def test_interrupted_run_resumes_from_checkpoints(tmp_path, monkeypatch):
+    options = Options(functions=("exp", "log"), core_budget_log2=-20)
+    staging = emit.staging_dir(tmp_path, options.config_hash(), options.seed)
+    (staging / "run.json").write_text(json.dumps({"version": "v5", "seed": 0, "config_hash": options.config_hash(),
+                                                  "generator_commit": "c0ffee"}))
+    for f in options.functions:
+        (staging / f"{f}.py").write_text("# done\n")
+        (staging / f"{f}.json").write_text(json.dumps({"checkpointed": f}))
+
+    def no_verify(*a, **k):
+        raise AssertionError("a checkpointed function must not be verified again")
+
+    monkeypatch.setattr(pipeline, "verify_kernel", no_verify)
+    target = pipeline.make_kernels(options, generated=tmp_path, log=lambda *a: None)
+    assert target.name == "v5"
+    manifest = json.loads((target / "manifest.json").read_text())
+    assert manifest["functions"] == {"exp": {"checkpointed": "exp"}, "log": {"checkpointed": "log"}}
+    assert manifest["generator_commit"] == "c0ffee"
+
+
+def test_config_hash_ignores_seed_and_timing_only():
+    assert Options(seed=1).config_hash() == Options(seed=2, bench_repeats=5).config_hash()
+    assert Options().config_hash() != Options(core_budget_log2=-30).config_hash()
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_published_manifest_schema(function):
+    m = _kernels.manifest()
+    assert m["version"] == _kernels.current_version()
+    for key in ("created", "generator_commit", "seed", "config", "config_hash"):
+        assert key in m
+    entry = m["functions"][function]
+    check = entry["verification"]
+    assert check["inputs_checked"] == N_INPUTS
+    assert check["max_ulp"] < CONTRACTS[function].max_ulp
+    assert check["worst_input"].startswith("0x") and check["count_over_half_ulp"] >= 0
+    assert entry["method"] in ("baseline fit", "evolved")
+    assert entry["internal_precision"] in ("float32", "float64")
+    assert entry["speed"]["ns_per_element"] > 0
+    for core in entry["cores"].values():
+        assert core["formula"] and core["ops"] and core["program"]["nodes"][0]["op"] == "input"
+    info = fastmath.info(function)
+    assert info["verification"] == check and info["version"] == m["version"]
