@@ -127,7 +127,8 @@ LOG = Scaffold(
         "1. Special x (±0, negative, ±inf, NaN) is set aside; float32 subnormals need no care,",
         "   being normal float64 numbers.",
         "2. Reduce: x = 2^k z, z in [sqrt(1/2), sqrt(2)), read off the float64 bits; f = z - 1 (exact).",
-        "3. s = f / (2 + f), |s| <= 3 - 2 sqrt(2); log z = 2 atanh(s).",
+        "3. s = f / (2 + f), |s| <= 3 - 2 sqrt(2); log z = 2 atanh(s). Special x shares this one",
+        "   division (step 6), so the loop has a single divide.",
         "4. Core: 2 atanh(s) (one program, odd in s).",
         "5. Reconstruct: log x = k ln2 + core(s), one fma, rounded once to float32.",
         "6. Special values as C99 Annex F: log(±0) = -inf (divide-by-zero), log(x < 0) = NaN",
@@ -153,19 +154,22 @@ def log_f32(x):
     k = (bits - SQRT_HALF_BITS) >> 52
     z = bits_float(bits - (k << 52))
     f = z - 1.0
-    # 3. To the atanh variable.
-    s = f / (2.0 + f)
-    # 4. Core.
-    q = core_log(s)
-    # 5. Reconstruct.
-    y = np.float32(fma(np.float64(k), LN2, q))
-    # 6. Special values: num / den is 1/1 except where a flag is due.
+    # 3. To the atanh variable; for special x the same division gives the result of step 6:
+    #    -1/0 = -inf with divide-by-zero (x = ±0), 0/0 = NaN with invalid (x < 0), 1/1 else.
+    num, den = f, 2.0 + f
     if special:
         zero = ax == 0
         negative = (ix < 0) & (ax <= POS_INF_BITS)
         num = -1.0 if zero else (0.0 if negative else 1.0)
         den = 0.0 if (zero | negative) else 1.0
-        y = x if (ax > POS_INF_BITS) | (ix == POS_INF_BITS) else np.float32(num / den)
+    s = num / den
+    # 4. Core.
+    q = core_log(s)
+    # 5. Reconstruct.
+    y = np.float32(fma(np.float64(k), LN2, q))
+    # 6. Special values.
+    if special:
+        y = x if (ax > POS_INF_BITS) | (ix == POS_INF_BITS) else np.float32(s)
     return y
 ''',
 )

@@ -27,7 +27,8 @@ def ordered(bits: int) -> int:
 def assert_close_to_correctly_rounded(f, x, expected):
     """y must be the correctly rounded value or a neighbour (error < 1 ULP allows nothing
     else), and exactly equal for NaN, infinities and zeros."""
-    y = f(np.float32(x))
+    with np.errstate(all="ignore"):
+        y = f(np.float32(x))
     if np.isnan(expected):
         assert np.isnan(y), (x, y, expected)
     elif np.isinf(expected) or expected == 0:
@@ -89,7 +90,8 @@ def test_arm_directed_cases(function):
     cases = list(arm_cases(function))
     assert len(cases) >= 4
     for x_bits, trunc_bits, frac in cases:
-        y = f(as_f32(x_bits))
+        with np.errstate(all="ignore"):
+            y = f(as_f32(x_bits))
         expected = as_f32(trunc_bits)
         if np.isnan(expected) or np.isinf(expected) or (expected == 0 and frac == 0):
             assert_close_to_correctly_rounded(f, as_f32(x_bits), expected)
