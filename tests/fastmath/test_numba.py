@@ -18,15 +18,19 @@ def inputs(function, n=20000, seed=1):
     return np.concatenate([bits.view(np.float32), SPECIALS])
 
 
-@pytest.mark.parametrize("function", FUNCTIONS)
-def test_scalar_calls_in_njit_bit_identical(function):
-    f = getattr(fastmath, function)
-
+def njit_loop(f):
+    """A user's loop calling f on each element."""
     @numba.njit
     def loop(x, out):
         for i in range(x.size):
             out[i] = f(x[i])
+    return loop
 
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_scalar_calls_in_njit_bit_identical(function):
+    f = getattr(fastmath, function)
+    loop = njit_loop(f)
     x = inputs(function)
     out = np.empty_like(x)
     with np.errstate(all="ignore"):
@@ -83,13 +87,7 @@ def test_unsupported_type_in_njit_is_a_typing_error():
 @pytest.mark.parametrize("function", FUNCTIONS)
 def test_njit_loop_vectorises(function):
     """The kernel inlines into a user's loop and LLVM turns it into packed SIMD code."""
-    f = getattr(fastmath, function)
-
-    @numba.njit
-    def loop(x, out):
-        for i in range(x.size):
-            out[i] = f(x[i])
-
+    loop = njit_loop(getattr(fastmath, function))
     x = np.ones(64, np.float32)
     loop(x, np.empty_like(x))
     asm = loop.inspect_asm(loop.signatures[0])
