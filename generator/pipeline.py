@@ -84,7 +84,7 @@ def make_function(function: str, options: Options, staging: Path, meta: dict, lo
                               block=options.verify_block, progress=_progress)
         log(f"{function}: max {check.max_ulp:.4f} ULP at {check.worst_input} "
             f"({check.count_over_half_ulp} inputs > 0.5 ULP) in {check.seconds:.0f} s")
-        if check.passed and check.max_ulp < contract.max_ulp:
+        if check.proves(contract.max_ulp):
             break
         log(f"{function}: does not verify; tightening the core budget to 2^{budget_log2 - 2:g}")
         budget_log2 -= 2
