@@ -21,9 +21,13 @@ def _generated():
     return resources.files("fastmath.generated")
 
 
+def version_names(names) -> list[str]:
+    """The names that are version directories ("v<N>"), in publication order."""
+    return sorted((n for n in names if _VERSION_RE.match(n)), key=lambda v: int(v[1:]))
+
+
 def available_versions() -> list[str]:
-    names = [p.name for p in _generated().iterdir() if _VERSION_RE.match(p.name)]
-    return sorted(names, key=lambda v: int(v[1:]))
+    return version_names(p.name for p in _generated().iterdir() if p.is_dir())
 
 
 @functools.cache
