@@ -13,18 +13,18 @@ from .contract import CONTRACTS, FUNCTIONS
 __all__ = list(FUNCTIONS) + ["info", "kernel_version", "CONTRACTS"]
 __version__ = "0.1.0"
 
-_built: dict = {}
 _lock = threading.Lock()
 
 
 def __getattr__(name: str):
+    """Build a function on first access; it then lives in the module's globals, so this
+    hook is not called for it again."""
     if name in FUNCTIONS:
         with _lock:
-            if name not in _built:
+            if name not in globals():  # another thread may have built it meanwhile
                 from . import _ufuncs
-                _built[name] = _ufuncs.build(name)
-            globals()[name] = _built[name]
-            return _built[name]
+                globals()[name] = _ufuncs.build(name)
+            return globals()[name]
     raise AttributeError(f"module 'fastmath' has no attribute {name!r}")
 
 
