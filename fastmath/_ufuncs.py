@@ -12,6 +12,7 @@ vectorises; results are bit-identical to the ufunc's.
 from __future__ import annotations
 
 import ctypes
+import functools
 
 import numba
 import numpy as np
@@ -56,6 +57,7 @@ _PYUFUNC_NONE = -1
 _keepalive = []  # the ufunc refers to these arrays, loops and strings for ever
 
 
+@functools.cache
 def _numpy_ufunc_constructor():
     get_pointer = ctypes.pythonapi.PyCapsule_GetPointer
     get_pointer.restype, get_pointer.argtypes = ctypes.c_void_p, [ctypes.py_object, ctypes.c_char_p]
