@@ -59,6 +59,14 @@ def _progress(function, done, total, worst):
         print(f"  verify {function}: {done / total:6.1%}  max {worst:.4f} ULP", flush=True)
 
 
+def core_entry(spec, fit) -> dict:
+    """The manifest's record of one core: what it approximates, how well, at what cost."""
+    return {"formula": fit.program.formula(), "degree": fit.degree, "interval": [spec.lo, spec.hi],
+            "form": spec.form, "approximates": spec.note, "fit_error": fit.max_error,
+            "fit_error_kind": spec.error, "ops": fit.program.op_counts(), "cost": fit.program.cost(),
+            "program": fit.program.to_dict()}
+
+
 def make_function(function: str, options: Options, staging: Path, meta: dict, log=print) -> dict:
     """Fit, emit and verify one function's kernel; its manifest entry (checkpointed)."""
     checkpoint = staging / f"{function}.json"
@@ -98,12 +106,7 @@ def make_function(function: str, options: Options, staging: Path, meta: dict, lo
         "method": options.method,
         "internal_precision": scaffold.internal_precision,
         "core_budget_log2": budget_log2,
-        "cores": {name: {"formula": fit.program.formula(), "degree": fit.degree,
-                         "interval": [spec.lo, spec.hi], "form": spec.form, "approximates": spec.note,
-                         "fit_error": fit.max_error, "fit_error_kind": spec.error,
-                         "ops": fit.program.op_counts(), "cost": fit.program.cost(),
-                         "program": fit.program.to_dict()}
-                  for spec in scaffold.cores for name, fit in [(spec.name, fits[spec.name])]},
+        "cores": {spec.name: core_entry(spec, fits[spec.name]) for spec in scaffold.cores},
         "ops_total": sum(f.program.cost() for f in fits.values()),
         "verification": check.to_dict(),
         "speed": measure_speed(function, ufunc, options.bench_n, options.bench_repeats, options.seed),

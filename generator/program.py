@@ -193,7 +193,7 @@ class Program:
                     expr = f"{a[0]} {_INFIX[node.op]} {a[1]}"
                 body.append(f"    {names[i]} = {expr}")
         fn = [f"def {name}({var}):", f'    """{self.formula(var)}"""']
-        fn += body or []
+        fn += body
         fn.append(f"    return {names[self.output]}")
         return consts, fn
 
