@@ -69,6 +69,19 @@ def _exp_reduction_constants() -> list[Constant]:
     ]
 
 
+def _exp_of(arg: str, core: str, result: str) -> str:
+    """Body lines computing result = e^arg in float64 with the exp reduction constants:
+    arg = k ln2 + r (k = rint(arg / ln2), ln2 in two parts), e^r by the core, times 2^k
+    built in the exponent field. Shared by the exp and erf scaffolds."""
+    return f"""    kd = fma({arg}, INV_LN2, SHIFT)
+    k_bits = float_bits(kd)
+    kd = kd - SHIFT
+    r = fma(-kd, LN2_HI, {arg})
+    r = fma(-kd, LN2_LO, r)
+    {result} = {core}(r) * bits_float((k_bits << 52) + ONE_BITS)
+"""
+
+
 def _inv_pio4_table() -> list[int]:
     """4/pi, 8 new bits per entry: entry i = floor(4/pi * 2^(8 i + 7)) mod 2^32 (as glibc's __inv_pio4)."""
     with mpmath.workdps(120):
@@ -105,16 +118,8 @@ def exp_f32(x):
     #    flags, and min/max then never see a NaN (they would raise invalid).
     xd = 0.0 if nonfinite else np.float64(x)
     xd = min(max(xd, CLAMP_LO), CLAMP_HI)
-    # 2. Reduce.
-    kd = fma(xd, INV_LN2, SHIFT)
-    k_bits = float_bits(kd)
-    kd = kd - SHIFT
-    r = fma(-kd, LN2_HI, xd)
-    r = fma(-kd, LN2_LO, r)
-    # 3. Core.
-    p = core_exp(r)
-    # 4. Reconstruct.
-    y = np.float32(p * bits_float((k_bits << 52) + ONE_BITS))
+    # 2.-4. Reduce, core, reconstruct; round once.
+''' + _exp_of("xd", "core_exp", "e") + '''    y = np.float32(e)
     if nonfinite:
         y = np.float32(0.0) if ix == NEG_INF_BITS else x
     return y
@@ -286,12 +291,7 @@ def erf_f32(x):
     small = core_erf_small(a)
     # 3. Large |x|: 1 - exp(q), with q kept on the large core's interval.
     q = core_erf_large(max(a, ERF_SPLIT) - ERF_CENTER)
-    kd = fma(q, INV_LN2, SHIFT)
-    k_bits = float_bits(kd)
-    kd = kd - SHIFT
-    r = fma(-kd, LN2_HI, q)
-    r = fma(-kd, LN2_LO, r)
-    large = 1.0 - core_erf_exp(r) * bits_float((k_bits << 52) + ONE_BITS)
+''' + _exp_of("q", "core_erf_exp", "e") + '''    large = 1.0 - e
     # 4. Select, sign, round once.
     y = small if a < ERF_SPLIT else large
     out = np.float32(-y if ix < 0 else y)
