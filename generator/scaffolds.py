@@ -12,6 +12,7 @@ reduction is exact or nearly so, and a core good to ~2^-34 leaves the result wit
 """
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass, field
 
 import mpmath
@@ -80,13 +81,6 @@ def _exp_of(arg: str, core: str, result: str) -> str:
     r = fma(-kd, LN2_LO, r)
     {result} = {core}(r) * bits_float((k_bits << 52) + ONE_BITS)
 """
-
-
-def _inv_pio4_table() -> list[int]:
-    """4/pi, 8 new bits per entry: entry i = floor(4/pi * 2^(8 i + 7)) mod 2^32 (as glibc's __inv_pio4)."""
-    with mpmath.workdps(120):
-        four_over_pi = 4 / mpmath.pi
-        return [int(mpmath.floor(four_over_pi * mpmath.mpf(2) ** (8 * i + 7))) % 2**32 for i in range(24)]
 
 
 # ---------------------------------------------------------------------------
@@ -179,80 +173,97 @@ def log_f32(x):
 ''',
 )
 
-_PIO2_1, _PIO2_2 = _split(lambda: mpmath.pi / 2)
+def _two_over_pi_parts(count: int) -> list[float]:
+    """2/pi = P0 + P1 + ...: each part RN of what the previous ones leave (from 120 digits),
+    so |P(i+1)| <= ulp(P(i)) / 2 and the parts do not overlap."""
+    parts = []
+    with mpmath.workdps(120):
+        rest = 2 / mpmath.pi
+        for _ in range(count):
+            parts.append(float(rest))
+            rest -= mpmath.mpf(parts[-1])
+    return parts
+
+
+def _int64(bits: int) -> str:
+    """A 64-bit pattern as the signed int64 literal Numba types it as."""
+    return str((bits + 2**63) % 2**64 - 2**63)
+
+
+def _bits(x: float) -> int:
+    return struct.unpack("<q", struct.pack("<d", x))[0]
+
+
+_P = _two_over_pi_parts(4)
+SIN_BIG_E = 55  # from E = 55 on (|x| >= 2^78), 2^E P0 is a multiple of 4 (P0 is on the grid 2^-53)
 SIN = Scaffold(
     function="sin",
     method=(
-        "1. Work on |x| and restore the sign at the end (sin is odd).",
-        "2. Reduce, |x| < 2^24: n = rint(|x| 2/pi), r = |x| - n pi/2 with pi/2 in two float64",
-        "   parts and fma (error < 2^-80 here, far below the closest approach of a float32 to a",
-        "   multiple of pi/2).",
-        "3. Reduce, |x| >= 2^24: Payne-Hanek. 4/pi to 192 bits in a table; a 32x96-bit integer",
-        "   product gives the 2.62 fixed-point fraction exactly (as glibc's reduce_large).",
+        "1. One branch-free path for every float32 x, no table: x = M 2^E with M an integer,",
+        "   |M| < 2^24, E = e - 150 from the float32 exponent field e (E = -150 for zero and",
+        "   subnormals); 2^E enters through float64 exponent-field arithmetic.",
+        "2. Reduce: since M is an integer, x 2/pi = x z (mod 4) for any z = 2/pi (mod 2^(2-E)).",
+        "   With 2/pi = P0 + P1 + P2 + P3 (non-overlapping float64 parts) take (Q0, Q1, Q2) =",
+        "   (P0, P1, P2), or (P1, P2, P3) when E >= 55 (x P0 is then a multiple of 4), and",
+        "   z = f0 + Q1 + Q2, f0 = Q0 - rint(Q0 2^(E-2)) 2^(2-E) (exact, |f0| <= 2^(1-E)),",
+        "   summed to zh + zl by Fast2Sum; |x zh| < 2^26, |x zl| < 2^-27.",
+        "3. n = rint(x zh); r = (x zh - n, one fma) + x zl (one fma), in quadrants, times pi/2.",
+        "   Error < 2^-79 + 2^-52 |r| quadrants; the closest approach of a float32 to a nonzero",
+        "   multiple of pi/2 is |x 2/pi - n| = 2^-29.86 quadrants (|x - n pi/2| = 2^-29.2 at",
+        "   x = 16367173 2^72), so r is good to 2^-48 relative.",
         "4. Cores: sin r and cos r on |r| <= pi/4 (two programs).",
-        "5. Reconstruct: sin|x| = (sin r, cos r, -sin r, -cos r)[n mod 4], sign, one rounding.",
-        "6. sin(±inf) = NaN (invalid), sin(NaN) = NaN.",
+        "5. Reconstruct: sin x = (sin r, cos r, -sin r, -cos r)[n mod 4], rounded once. The sign",
+        "   of x = ±0 survives (zl is set to 0 there and x zh - n is an fmsub).",
+        "6. sin(±inf) = NaN with invalid (inf - inf in x zh - n), sin(NaN) = NaN with no flag.",
     ),
     cores=(
         CoreSpec("sin", mpmath.sin, -PI / 4, PI / 4, "odd", "relative", "sin r"),
         CoreSpec("cos", mpmath.cos, -PI / 4, PI / 4, "even", "relative", "cos r"),
     ),
     constants=(
-        Constant("INV_PIO2", _hex(float(_exact(lambda: 2 / mpmath.pi))), "RN(2/pi)"),
-        Constant("PIO2_1", _hex(_PIO2_1), "RN(pi/2)"),
-        Constant("PIO2_2", _hex(_PIO2_2), "RN(pi/2 - PIO2_1): the next 53 bits of pi/2"),
+        Constant("P0", _hex(_P[0]), "RN(2/pi)"),
+        Constant("P1", _hex(_P[1]), "RN(2/pi - P0)"),
+        Constant("P2", _hex(_P[2]), "RN(2/pi - P0 - P1)"),
+        Constant("P3", _hex(_P[3]), "RN(2/pi - P0 - P1 - P2), all from mpmath at 120 digits"),
+        Constant("P0_SCALED", _int64(_bits(_P[0]) - (152 << 52)),
+                 "bits of P0 2^-152; P0_SCALED + (e << 52): bits of P0 2^(E-2)"),
+        Constant("P1_SCALED", _int64(_bits(_P[1]) - (152 << 52)), "bits of P1 2^-152; P1_SCALED + (e << 52): bits of P1 2^(E-2)"),
+        Constant("NEG_POW", _int64((2048 + 1023 + 152) << 52),
+                 "NEG_POW - (e << 52): bits of -2^(2-E) = -2^(152-e), sign bit included"),
+        Constant("BIG_BITS", f"0x{(SIN_BIG_E + 150) << 23:08X}", "float32 exponent field of E = 55 (|x| >= 2^78)"),
+        Constant("PIO2", _hex(float(_exact(lambda: mpmath.pi / 2))), "RN(pi/2)"),
         Constant("SHIFT", _hex(1.5 * 2**52), "0x1.8p52: adding it rounds to an integer kept in the low bits"),
-        Constant("LARGE_BITS", "0x4B800000", "bit pattern of 2^24: from here on, Payne-Hanek"),
-        Constant("INV_PIO4", "np.array([" + ", ".join(f"0x{v:08X}" for v in _inv_pio4_table()) + "], dtype=np.int64)",
-                 "floor(4/pi 2^(8i+7)) mod 2^32, from mpmath at 120 digits"),
-        Constant("PI63", _hex(float(_exact(lambda: mpmath.pi * mpmath.mpf(2) ** -63))), "RN(pi 2^-63): a 2.62 fixed-point fraction of pi/2 to radians"),
     ),
     body='''
 @kernel
-def reduce_large(ax):
-    """|x| = n pi/2 + r, |r| <= pi/4, for float32 bits ax of |x| >= 2 (n mod 4 only).
-
-    The 24-bit significand times 96 bits of 4/pi picked by the exponent gives the
-    fraction exactly in 64-bit integer arithmetic (two's complement wrap-around is
-    intended); the result has at most 29 leading zero bits, so r is good to 2^-33.
-    """
-    i = (ax >> 26) & 15
-    m = ((ax & 0xFFFFFF) | 0x800000) << ((ax >> 23) & 7)
-    lo = (m * INV_PIO4[i]) & 0xFFFFFFFF
-    mid = m * INV_PIO4[i + 4]
-    hi = m * INV_PIO4[i + 8]
-    frac = ((hi >> 32) | (lo << 32)) + mid
-    n = ((frac + (1 << 61)) >> 62) & 3
-    frac = frac - (n << 62)
-    return np.float64(frac) * PI63, n
-
-
-@kernel
 def sin_f32(x):
-    ix = float_bits(x)
-    ax = ix & 0x7FFFFFFF
-    a = abs(np.float64(x))
-    # 2. Reduce, small and medium |x|.
-    nd = fma(a, INV_PIO2, SHIFT)
+    xd = np.float64(x)
+    # 1. The float32 exponent field e, e << 52 for the float64 exponent arithmetic.
+    ix_exp = float_bits(x) & 0x7F800000
+    e52 = np.int64(ix_exp) << 29
+    # 2. z = zh + zl = 2/pi (mod 2^(2-E)); Q0 2^(E-2) and -2^(2-E) made from their bits.
+    big = ix_exp >= BIG_BITS
+    q0 = P1 if big else P0
+    q1 = P2 if big else P1
+    q2 = P3 if big else P2
+    t = bits_float((P1_SCALED if big else P0_SCALED) + e52)
+    f0 = fma(np.rint(t), bits_float(NEG_POW - e52), q0)
+    zh = f0 + q1
+    zl = (q1 - (zh - f0)) + q2
+    if ix_exp == 0:
+        zl = 0.0  # zero and subnormals: x zl is negligible, and r keeps the sign of x = -0
+    # 3. x z = n + r (mod 4).
+    nd = fma(xd, zh, SHIFT)
     n = float_bits(nd)
-    nd = nd - SHIFT
-    r = fma(-nd, PIO2_1, a)
-    r = fma(-nd, PIO2_2, r)
-    # 3. Reduce, huge |x|.
-    if ax >= LARGE_BITS:
-        r, n = reduce_large(ax)
+    r = fma(xd, zl, fma(xd, zh, -(nd - SHIFT))) * PIO2
     # 4. Cores.
     s = core_sin(r)
     c = core_cos(r)
-    # 5. Reconstruct.
+    # 5. Reconstruct (6. non-finite x is NaN by now).
     y = c if (n & 1) else s
-    if ((n >> 1) ^ (ix >> 31)) & 1:
+    if n & 2:
         y = -y
-    out = np.float32(y)
-    # 6. Non-finite x.
-    if ax >= 0x7F800000:
-        out = x - x
-    return out
+    return np.float32(y)
 ''',
 )
 
