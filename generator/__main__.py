@@ -21,17 +21,28 @@ def main(argv=None) -> int:
     k = sub.add_parser("kernels", help="make, verify and publish a new kernel version")
     k.add_argument("--seed", type=int, default=0)
     k.add_argument("--functions", type=_functions, default=FUNCTIONS)
-    k.add_argument("--budget-log2", type=float, default=-34.0, help="core error budget, log2")
+    k.add_argument("--budget-log2", type=float, default=-34.0, help="baseline fits: core error budget, log2")
+    k.add_argument("--method", choices=("evolved", "baseline fit"), default="evolved")
+    k.add_argument("--generations", type=int, default=None, help="search generations per core")
+    k.add_argument("--workers", type=int, default=0, help="search processes (default: one per core)")
+    k.add_argument("--scheduler", default=None, help="Dask scheduler address: search on that cluster")
+    k.add_argument("--choose", choices=("speed", "model"), default="speed")
     v = sub.add_parser("verify", help="exhaustively verify the published kernels the runtime uses")
     v.add_argument("--version", default=None, help="a published version (default: the current one)")
     v.add_argument("--functions", type=_functions, default=FUNCTIONS)
     args = parser.parse_args(argv)
 
     if args.command == "kernels":
-        from .options import Options
+        from dataclasses import replace
+
+        from .options import KERNEL_SEARCH, Options
         from .pipeline import VerificationFailed, make_kernels
+        search = KERNEL_SEARCH if args.generations is None else replace(KERNEL_SEARCH, generations=args.generations)
+        options = Options(seed=args.seed, functions=args.functions, core_budget_log2=args.budget_log2,
+                          method=args.method, search=search, workers=args.workers, scheduler=args.scheduler,
+                          choose=args.choose)
         try:
-            make_kernels(Options(seed=args.seed, functions=args.functions, core_budget_log2=args.budget_log2))
+            make_kernels(options)
         except VerificationFailed as exc:
             print(f"NOT PUBLISHED: {exc}. The current version is unchanged.", file=sys.stderr)
             return 1

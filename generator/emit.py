@@ -5,6 +5,7 @@ Layout of generated/:
     v1/__init__.py      marks the version as a package (installed as fastmath.generated.v1)
     v1/<function>.py    one readable kernel per function (GENERATED ... DO NOT EDIT)
     v1/manifest.json    provenance and the measured facts
+    v1/pareto_*.csv     each evolved core's Pareto front; v1/pareto.png, a plot of them
     .staging-<hash>/    a run in progress (kernels, checkpoints); never imported by the runtime
 
 A version is published by renaming a complete staging directory to its final name (atomic
@@ -92,8 +93,9 @@ def write_kernel(staging: Path, function: str, source: str) -> Path:
     return path
 
 
-def publish(generated: Path, staging: Path, version: str, manifest: dict, functions) -> Path:
-    """Turn a complete staging directory into published version `version` and select it."""
+def publish(generated: Path, staging: Path, version: str, manifest: dict, functions, extras=()) -> Path:
+    """Turn a complete staging directory into published version `version` and select it.
+    `extras` are other staged files the version keeps (e.g. Pareto fronts)."""
     target = generated / version
     if target.exists():
         raise FileExistsError(f"{target} exists: published versions are immutable")
@@ -109,6 +111,8 @@ def publish(generated: Path, staging: Path, version: str, manifest: dict, functi
     final.mkdir()
     for f in functions:
         shutil.copy2(staging / f"{f}.py", final / f"{f}.py")
+    for name in extras:
+        shutil.copy2(staging / name, final / name)
     (final / "__init__.py").write_text(f'{HEADER}\n"""fastmath generated kernels, version {version}."""\n')
     write_text_atomic(final / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     os.replace(final, target)

@@ -71,3 +71,73 @@ def evaluate(program: Program, u: np.ndarray) -> np.ndarray:
     out = np.empty_like(u)
     _run(*encode(program), u, out)
     return out
+
+
+def evaluate_batch(program: Program, constants: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """The program with each row of `constants` (P x k, in the order of
+    ``Program.constants``) at every point of u: a P x len(u) float64 array.
+
+    numpy, vectorised over constant sets and points: the fast path of constant tuning
+    and of the reals search. fma is computed as a*b + c (two roundings in float64); the
+    exact-semantics path is ``evaluate``.
+    """
+    constants = np.asarray(constants, np.float64)
+    u = np.asarray(u, np.float64)[None, :]
+    vals, k = [], 0
+    with np.errstate(all="ignore"):
+        for node in program.nodes:
+            a = [vals[i] for i in node.args]
+            if node.op == "input":
+                v = u
+            elif node.op == "const":
+                v = constants[:, k: k + 1]
+                k += 1
+            elif node.op == "neg":
+                v = -a[0]
+            elif node.op == "add":
+                v = a[0] + a[1]
+            elif node.op == "sub":
+                v = a[0] - a[1]
+            elif node.op == "mul":
+                v = a[0] * a[1]
+            elif node.op == "div":
+                v = a[0] / a[1]
+            else:
+                v = a[0] * a[1] + a[2]
+            vals.append(v)
+    return np.broadcast_to(vals[-1], (constants.shape[0], u.shape[1]))
+
+
+def evaluate_jacobian(program: Program, constants, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(values, d values / d constants) of the program at the points u, by forward-mode
+    differentiation in float64: shapes (n,) and (n, k), k = number of constants."""
+    constants = np.asarray(constants, np.float64)
+    u = np.asarray(u, np.float64)
+    k, n = constants.size, u.size
+    vals, ders, j = [], [], 0
+    with np.errstate(all="ignore"):
+        for node in program.nodes:
+            a = [vals[i] for i in node.args]
+            da = [ders[i] for i in node.args]
+            if node.op == "input":
+                v, d = u, np.zeros((k, n))
+            elif node.op == "const":
+                v, d = np.full(n, constants[j]), np.zeros((k, n))
+                d[j] = 1.0
+                j += 1
+            elif node.op == "neg":
+                v, d = -a[0], -da[0]
+            elif node.op == "add":
+                v, d = a[0] + a[1], da[0] + da[1]
+            elif node.op == "sub":
+                v, d = a[0] - a[1], da[0] - da[1]
+            elif node.op == "mul":
+                v, d = a[0] * a[1], da[0] * a[1] + a[0] * da[1]
+            elif node.op == "div":
+                v = a[0] / a[1]
+                d = (da[0] - v * da[1]) / a[1]
+            else:
+                v, d = a[0] * a[1] + a[2], da[0] * a[1] + a[0] * da[1] + da[2]
+            vals.append(v)
+            ders.append(d)
+    return vals[-1], ders[-1].T

@@ -13,16 +13,21 @@ import importlib.util
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import numpy as np
 
 from fastmath import _libm
 from fastmath.contract import CONTRACTS
 
 from . import emit
 from .fit import fit_core
-from .measure import measure_speed
+from .kernel_objective import kernel_spec, model_cost
+from .measure import measure_speed, median_ns_per_element, sample_inputs
 from .options import Options
 from .scaffolds import SCAFFOLDS
+from .search import default_executor, progress_line, run_search
 from .verify import verify_kernel
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,39 +64,126 @@ def _progress(function, done, total, worst):
         print(f"  verify {function}: {done / total:6.1%}  max {worst:.4f} ULP", flush=True)
 
 
-def core_entry(spec, fit) -> dict:
+def core_entry(spec, program, **facts) -> dict:
     """The manifest's record of one core: what it approximates, how well, at what cost."""
-    return {"formula": fit.program.formula(), "degree": fit.degree, "interval": [spec.lo, spec.hi],
-            "form": spec.form, "approximates": spec.note, "fit_error": fit.max_error,
-            "fit_error_kind": spec.error, "ops": fit.program.op_counts(), "cost": fit.program.cost(),
-            "program": fit.program.to_dict()}
+    return {"formula": program.formula(), "interval": [spec.lo, spec.hi], "form": spec.form,
+            "approximates": spec.note, "ops": program.op_counts(), "cost": program.cost(),
+            "model_cost": model_cost(program), "program": program.to_dict(), **facts}
 
 
-def make_function(function: str, options: Options, staging: Path, meta: dict, log=print) -> dict:
-    """Fit, emit and verify one function's kernel; its manifest entry (checkpointed)."""
+def baseline_fits(scaffold, budget_log2: float) -> dict:
+    return {spec.name: fit_core(spec, 2.0 ** budget_log2) for spec in scaffold.cores}
+
+
+def render(function: str, programs: dict, provenance: dict, directory: Path) -> tuple[Path, object]:
+    """Emit one kernel into directory and load it: (path, float32 kernel)."""
+    source = emit.render_kernel(SCAFFOLDS[function], programs, provenance)
+    path = emit.write_kernel(directory, function, source)
+    return path, load_kernel(path, function)
+
+
+def time_kernels(function: str, kernels: list, n: int, repeats: int, seed: int) -> list[float]:
+    """Median ns/element of each float32 kernel as a ufunc, interleaved in one process."""
+    from fastmath._ufuncs import make_ufunc
+    ufuncs = [make_ufunc(function, k, _libm.FLOAT64[function], "") for k in kernels]
+    x = sample_inputs(function, n, np.random.default_rng(seed))
+    return median_ns_per_element(ufuncs, x, repeats)
+
+
+def slot_seed(seed: int, function: str, slot: str) -> int:
+    """The search seed of one core: a pure function of the run seed and the core's name."""
+    words = [seed, *function.encode(), 0, *slot.encode()]
+    return int(np.random.SeedSequence(words).generate_state(1)[0])
+
+
+def evolve_core(function, slot, programs, hard, options, staging, executor, log):
+    """Run (or resume) the search for one core; its final state."""
+    fixed = {n: p for n, p in programs.items() if n != slot}
+    spec = kernel_spec(function, slot, fixed, hard)
+    checkpoint = staging / f"{function}.{slot}.search.json"
+    t0 = time.perf_counter()
+    state = run_search(spec, options.search, slot_seed(options.seed, function, slot), executor, checkpoint,
+                       progress=_every(10, progress_line(f"{function}/{slot}")))
+    log(f"{function}/{slot}: {state.generation} generations, {state.births} births, "
+        f"{state.evaluations / max(state.seconds, 1e-9):,.0f} evaluations/s, Pareto front of {len(state.archive)} "
+        f"({time.perf_counter() - t0:.0f} s here)")
+    return spec, state
+
+
+def _every(k, show):
+    def maybe(state, config):
+        if state.generation % k == 0 or state.generation == config.generations:
+            show(state, config)
+    return maybe
+
+
+def candidates(state, options) -> list:
+    """Feasible Pareto members (archive max ULP < options.feasible_ulp), cheapest first."""
+    return [(c, e, p, r) for c, e, p, r in state.archive.front() if e < options.feasible_ulp]
+
+
+def choose_core(function, slot, members, programs, options, staging, meta, log):
+    """Among the cheapest feasible members, the one to ship: by measured speed of the whole
+    kernel (or by the cost model), with each candidate's facts for the manifest."""
+    trial = members[: options.candidates]
+    timed = []
+    if options.choose == "speed" and len(trial) > 1:
+        kernels = []
+        for i, (_, _, program, _) in enumerate(trial):
+            probe_dir = staging / f".choose-{function}-{slot}-{i}"
+            probe_dir.mkdir(exist_ok=True)
+            _, k = render(function, {**programs, slot: program}, _provenance(function, meta, options, programs, "trial"),
+                          probe_dir)
+            kernels.append(k)
+        timed = time_kernels(function, kernels, options.bench_n, 31, options.seed)
+        pick = min(range(len(trial)), key=lambda i: (timed[i], trial[i][0]))
+    else:
+        pick = 0
+    facts = [{"model_cost": c, "archive_max_ulp": e, "formula": p.formula(),
+              **({"ns_per_element": round(timed[i], 4)} if timed else {})} for i, (c, e, p, _) in enumerate(trial)]
+    log(f"{function}/{slot}: candidates " + "; ".join(
+        f"cost {f['model_cost']} ({f['archive_max_ulp']:.3f} ULP" + (f", {f['ns_per_element']:.3f} ns)" if timed else ")")
+        for f in facts) + f" -> #{pick}")
+    return trial[pick], facts
+
+
+def _provenance(function, meta, options, programs, method) -> dict:
+    scaffold, contract = SCAFFOLDS[function], CONTRACTS[function]
+    return {**meta, "function": function, "method": method, "internal_precision": scaffold.internal_precision,
+            "domain": contract.domain, "max_ulp_contract": contract.max_ulp,
+            "cores": {name: p.to_dict() for name, p in programs.items()}}
+
+
+def make_function(function: str, options: Options, staging: Path, meta: dict, log=print, executor=None) -> dict:
+    """Make, emit and verify one function's kernel; its manifest entry (checkpointed)."""
     checkpoint = staging / f"{function}.json"
     if checkpoint.exists() and (staging / f"{function}.py").exists():
         log(f"{function}: resumed from checkpoint {checkpoint.name}")
         return json.loads(checkpoint.read_text())
+    if options.method == "evolved":
+        return _make_evolved(function, options, staging, meta, log, executor)
+    return _make_fitted(function, options, staging, meta, log)
+
+
+def _verify(function, kernel, options, log):
+    log(f"{function}: verifying all 2^32 inputs")
+    check = verify_kernel(function, kernel, _libm.FLOAT64[function], CONTRACTS[function].reference,
+                          block=options.verify_block, progress=_progress)
+    log(f"{function}: max {check.max_ulp:.4f} ULP at {check.worst_input} "
+        f"({check.count_over_half_ulp} inputs > 0.5 ULP) in {check.seconds:.0f} s")
+    return check
+
+
+def _make_fitted(function, options, staging, meta, log) -> dict:
     scaffold, contract = SCAFFOLDS[function], CONTRACTS[function]
     budget_log2 = options.core_budget_log2
     for attempt in range(options.budget_retries + 1):
-        fits = {spec.name: fit_core(spec, 2.0 ** budget_log2) for spec in scaffold.cores}
-        provenance = {
-            **meta, "function": function, "method": options.method,
-            "internal_precision": scaffold.internal_precision, "domain": contract.domain,
-            "max_ulp_contract": contract.max_ulp, "core_budget_log2": budget_log2,
-            "cores": {name: fit.program.to_dict() for name, fit in fits.items()},
-        }
-        source = emit.render_kernel(scaffold, {n: f.program for n, f in fits.items()}, provenance)
-        path = emit.write_kernel(staging, function, source)
-        kernel = load_kernel(path, function)
-        log(f"{function}: cores " + ", ".join(f"{n} degree {f.degree} (error {f.max_error:.2e})"
-                                               for n, f in fits.items()) + "; verifying all 2^32 inputs")
-        check = verify_kernel(function, kernel, _libm.FLOAT64[function], contract.reference,
-                              block=options.verify_block, progress=_progress)
-        log(f"{function}: max {check.max_ulp:.4f} ULP at {check.worst_input} "
-            f"({check.count_over_half_ulp} inputs > 0.5 ULP) in {check.seconds:.0f} s")
+        fits = baseline_fits(scaffold, budget_log2)
+        programs = {n: f.program for n, f in fits.items()}
+        provenance = {**_provenance(function, meta, options, programs, options.method), "core_budget_log2": budget_log2}
+        path, kernel = render(function, programs, provenance, staging)
+        log(f"{function}: cores " + ", ".join(f"{n} degree {f.degree} (error {f.max_error:.2e})" for n, f in fits.items()))
+        check = _verify(function, kernel, options, log)
         if check.proves(contract.max_ulp):
             break
         log(f"{function}: does not verify; tightening the core budget to 2^{budget_log2 - 2:g}")
@@ -99,19 +191,91 @@ def make_function(function: str, options: Options, staging: Path, meta: dict, lo
     else:
         raise VerificationFailed(f"{function}: no kernel verified under {contract.max_ulp} ULP "
                                  f"(last: {check.max_ulp:.4f} ULP at {check.worst_input})")
+    cores = {spec.name: core_entry(spec, fits[spec.name].program, degree=fits[spec.name].degree,
+                                   fit_error=fits[spec.name].max_error, fit_error_kind=spec.error)
+             for spec in scaffold.cores}
+    return _finish(function, kernel, check, cores, {"core_budget_log2": budget_log2}, options, staging)
+
+
+def _make_evolved(function, options, staging, meta, log, executor) -> dict:
+    """Evolve each core in turn (the others fixed: evolved ones, else baseline fits), pick
+    the shipped member of each front, verify exhaustively; on failure, add the worst input
+    to the validation set and move the cores one step up their fronts."""
+    scaffold, contract = SCAFFOLDS[function], CONTRACTS[function]
+    baseline = {n: f.program for n, f in baseline_fits(scaffold, options.core_budget_log2).items()}
+    programs, hard, states, chosen, trials = dict(baseline), [], {}, {}, {}
+    for spec in scaffold.cores:
+        search_spec, state = evolve_core(function, spec.name, programs, hard, options, staging, executor, log)
+        members = candidates(state, options)
+        if not members:
+            raise VerificationFailed(f"{function}/{spec.name}: the search found no member under "
+                                     f"{options.feasible_ulp} ULP on its validation inputs")
+        states[spec.name] = (search_spec, state, members)
+        chosen[spec.name], trials[spec.name] = choose_core(function, spec.name, members, programs, options,
+                                                           staging, meta, log)
+        programs[spec.name] = chosen[spec.name][2]
+    for attempt in range(options.budget_retries + 1):
+        provenance = _provenance(function, meta, options, programs, "evolved")
+        path, kernel = render(function, programs, provenance, staging)
+        check = _verify(function, kernel, options, log)
+        if check.proves(contract.max_ulp):
+            break
+        hard.append(int(check.worst_input, 16))
+        log(f"{function}: does not verify; each core moves one step up its Pareto front")
+        for name, (_, _, members) in states.items():
+            at = next(i for i, m in enumerate(members) if m[2] == programs[name])
+            if at + 1 < len(members):
+                chosen[name] = members[at + 1]
+                programs[name] = members[at + 1][2]
+    else:
+        raise VerificationFailed(f"{function}: no evolved kernel verified under {contract.max_ulp} ULP "
+                                 f"(last: {check.max_ulp:.4f} ULP at {check.worst_input})")
+    # The baseline-fit kernel this one replaces, timed against it in one process.
+    base_dir = staging / f".baseline-{function}"
+    base_dir.mkdir(exist_ok=True)
+    _, base_kernel = render(function, baseline, _provenance(function, meta, options, baseline, "baseline fit"), base_dir)
+    ours, theirs = time_kernels(function, [kernel, base_kernel], options.bench_n, options.bench_repeats, options.seed)
+    cores = {}
+    for spec in scaffold.cores:
+        search_spec, state, members = states[spec.name]
+        cost, error, program, record = chosen[spec.name]
+        cores[spec.name] = core_entry(
+            spec, program, archive_max_ulp=error, search_seed=slot_seed(options.seed, function, spec.name),
+            generations=state.generation, births=state.births, evaluations=state.evaluations,
+            search_seconds=round(state.seconds, 1), born=record.get("birth"), lineage=record.get("lineage", []),
+            candidates=trials[spec.name], baseline=core_entry(spec, baseline[spec.name]))
+        _write_front(staging, function, spec.name, state)
+    facts = {"hard_inputs": [f"0x{h:08x}" for h in hard],
+             "vs_baseline_fit": {"n": options.bench_n, "ns_per_element": round(ours, 4),
+                                 "baseline_ns_per_element": round(theirs, 4), "speedup": round(theirs / ours, 3)}}
+    log(f"{function}: {ours:.3f} ns/element vs the baseline fit's {theirs:.3f} (x{theirs / ours:.2f})")
+    return _finish(function, kernel, check, cores, facts, options, staging)
+
+
+def _write_front(staging: Path, function: str, slot: str, state) -> None:
+    """The core's Pareto front as CSV (model cost, archive max ULP, paper op count, formula)."""
+    lines = ["model_cost,archive_max_ulp,ops,birth,formula"]
+    for cost, error, program, record in state.archive.front():
+        lines.append(f'{cost},{error!r},{program.cost()},{record.get("birth", "")},"{program.formula()}"')
+    emit.write_text_atomic(staging / f"pareto_{function}_{slot}.csv", "\n".join(lines) + "\n")
+
+
+def _finish(function, kernel, check, cores, facts, options, staging) -> dict:
     from fastmath._ufuncs import make_ufunc
+    scaffold = SCAFFOLDS[function]
     ufunc = make_ufunc(function, kernel, _libm.FLOAT64[function], "")
     entry = {
         "source": f"{function}.py",
         "method": options.method,
         "internal_precision": scaffold.internal_precision,
-        "core_budget_log2": budget_log2,
-        "cores": {spec.name: core_entry(spec, fits[spec.name]) for spec in scaffold.cores},
-        "ops_total": sum(f.program.cost() for f in fits.values()),
+        "cores": cores,
+        "ops_total": sum(c["cost"] for c in cores.values()),
+        "model_cost_total": sum(c["model_cost"] for c in cores.values()),
+        **facts,
         "verification": check.to_dict(),
         "speed": measure_speed(function, ufunc, options.bench_n, options.bench_repeats, options.seed),
     }
-    emit.write_text_atomic(checkpoint, json.dumps(entry, indent=2, sort_keys=True))
+    emit.write_text_atomic(staging / f"{function}.json", json.dumps(entry, indent=2, sort_keys=True))
     return entry
 
 
@@ -128,13 +292,44 @@ def make_kernels(options: Options, generated: Path = GENERATED, log=print) -> Pa
         meta = {"version": emit.next_version(generated), "seed": options.seed,
                 "config_hash": options.config_hash(), "generator_commit": generator_commit()}
         emit.write_text_atomic(meta_path, json.dumps(meta, indent=2, sort_keys=True))
-    entries = {f: make_function(f, options, staging, meta, log) for f in options.functions}
+    executor = default_executor(options.workers or None, options.scheduler) if options.method == "evolved" else None
+    try:
+        entries = {f: make_function(f, options, staging, meta, log, executor) for f in options.functions}
+    finally:
+        if executor is not None:
+            executor.shutdown()
+    extras = sorted(p.name for p in staging.glob("pareto_*.csv"))
+    if extras:
+        plot_fronts(staging, extras)
+        extras.append("pareto.png")
     manifest = {
         **meta,
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "config": options.to_dict(),
         "functions": entries,
     }
-    target = emit.publish(generated, staging, meta["version"], manifest, options.functions)
+    target = emit.publish(generated, staging, meta["version"], manifest, options.functions, extras)
     log(f"published {meta['version']} -> {target} (CURRENT = {meta['version']})")
     return target
+
+
+def plot_fronts(staging: Path, csv_names: list[str]) -> None:
+    """pareto.png: every searched core's Pareto front, max ULP against model cost."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for name in csv_names:
+        rows = [line.split(",", 4) for line in (staging / name).read_text().splitlines()[1:]]
+        cost = [int(r[0]) for r in rows]
+        ulp = [float(r[1]) for r in rows]
+        ax.step(cost, ulp, where="post", marker="o", label=name[len("pareto_"):-len(".csv")].replace("_", "/", 1))
+    ax.axhline(1.0, color="k", lw=0.8, ls="--")
+    ax.set_yscale("log")
+    ax.set_xlabel("model cost (vector ops per element)")
+    ax.set_ylabel("max ULP of the whole kernel (archive inputs)")
+    ax.set_title("Pareto fronts of the evolved cores")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(staging / "pareto.png", dpi=110, metadata={"Software": None})
+    plt.close(fig)

@@ -24,6 +24,24 @@ OP_COST = {"input": 0, "const": 0, "neg": 0, "add": 1, "sub": 1, "mul": 1, "div"
 _INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/"}
 
 
+def _fold(op: str, a: list[float]) -> float:
+    """One op on float64 constants, as the compiler would fold it (inf/NaN allowed)."""
+    import numpy as np
+    with np.errstate(all="ignore"):
+        x = [np.float64(v) for v in a]
+        if op == "neg":
+            return float(-x[0])
+        if op == "add":
+            return float(x[0] + x[1])
+        if op == "sub":
+            return float(x[0] - x[1])
+        if op == "mul":
+            return float(x[0] * x[1])
+        if op == "div":
+            return float(x[0] / x[1])
+        return float(x[0] * x[1] + x[2])  # fma of constants; the rounding differs by < 1 ulp
+
+
 @dataclass(frozen=True)
 class Node:
     op: str
@@ -80,6 +98,40 @@ class Program:
         if form == "odd":
             push(Node("mul", (0, acc)))
         return cls(tuple(nodes))
+
+    @classmethod
+    def from_graph(cls, nodes, output: int) -> "Program":
+        """The program computing node `output` of a node list whose operands all point to
+        earlier nodes: only the nodes it needs, in their order, renumbered (node 0, the
+        input, is always kept)."""
+        need = [False] * len(nodes)
+        need[0] = need[output] = True
+        for i in range(output, 0, -1):
+            if need[i]:
+                for a in nodes[i].args:
+                    need[a] = True
+        index, kept = {}, []
+        for i in range(output + 1):
+            if need[i]:
+                node = nodes[i]
+                index[i] = len(kept)
+                kept.append(Node(node.op, tuple(index[a] for a in node.args), node.value))
+        return cls(tuple(kept))
+
+    def folded(self) -> "Program":
+        """Constant-only subgraphs replaced by their float64 value (free in cost, they would
+        fold at compile time anyway; folding leaves the search fewer constants to tune)."""
+        dep = self.depends_on_input()
+        nodes, vals = [], {}
+        for i, node in enumerate(self.nodes):
+            if node.op == "const":
+                vals[i] = node.value
+            elif not dep[i]:
+                a = [vals[j] for j in node.args]
+                vals[i] = _fold(node.op, a)
+                node = Node("const", value=vals[i])
+            nodes.append(node)
+        return Program.from_graph(nodes, len(nodes) - 1)
 
     # ---- inspection ---------------------------------------------------------
     @property

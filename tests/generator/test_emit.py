@@ -78,7 +78,7 @@ def _failing_check(function, *args, **kwargs):
 def test_generator_refuses_to_publish_an_unverified_kernel(tmp_path, monkeypatch):
     (tmp_path / "CURRENT").write_text("v1\n")
     monkeypatch.setattr(pipeline, "verify_kernel", _failing_check)
-    options = Options(functions=("exp",), budget_retries=1, core_budget_log2=-20)
+    options = Options(functions=("exp",), budget_retries=1, core_budget_log2=-20, method="baseline fit")
     with pytest.raises(pipeline.VerificationFailed, match="1.7000 ULP"):
         pipeline.make_kernels(options, generated=tmp_path, log=lambda *a: None)
     assert emit.published_versions(tmp_path) == []
@@ -86,7 +86,7 @@ def test_generator_refuses_to_publish_an_unverified_kernel(tmp_path, monkeypatch
 
 
 def test_interrupted_run_resumes_from_checkpoints(tmp_path, monkeypatch):
-    options = Options(functions=("exp", "log"), core_budget_log2=-20)
+    options = Options(functions=("exp", "log"), core_budget_log2=-20, method="baseline fit")
     staging = emit.staging_dir(tmp_path, options.config_hash(), options.seed)
     (staging / "run.json").write_text(json.dumps({"version": "v5", "seed": 0, "config_hash": options.config_hash(),
                                                   "generator_commit": "c0ffee"}))

@@ -1,0 +1,209 @@
+"""Mutations of programs: the search's only way to make new structure.
+
+As in AutoNumerics-Zero: insert a vertex on an edge, remove a vertex, rewire an edge;
+and here also change an op, and re-draw or nudge a constant. Every mutation works on the
+node list in SSA order (operands always point to earlier nodes) and ends with
+``Program.from_graph``, so its result is always a valid acyclic program with no dead
+nodes. All randomness comes from the ``rng`` passed in.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .program import ARITY, Node, Program
+
+BINARY = ("add", "sub", "mul", "div")
+KINDS = ("insert", "remove", "rewire", "change_op", "constant")
+
+
+@dataclass(frozen=True)
+class MutationConfig:
+    ops: tuple[str, ...] = ("add", "sub", "mul", "div", "fma")  # ops an insertion may create
+    weights: tuple[float, ...] = (0.5, 0.15, 0.15, 0.1, 0.1)  # of KINDS
+    max_cost: int = 16  # children costing more are redrawn
+    max_nodes: int = 40
+    cost_of: object = None  # program -> cost (default Program.cost)
+
+
+def random_constant(rng: np.random.Generator) -> float:
+    """A fresh constant: sign and magnitude log-uniform over [1e-3, 10], sometimes a
+    small integer or 1/2 (the values simple formulas use)."""
+    if rng.random() < 0.3:
+        return float(rng.choice([0.5, 1.0, 2.0, -1.0]))
+    return float(rng.choice([-1.0, 1.0]) * 10.0 ** rng.uniform(-3, 1))
+
+
+def _op_nodes(nodes) -> list[int]:
+    return [i for i, n in enumerate(nodes) if n.op not in ("input", "const")]
+
+
+def _insert_at(nodes: list[Node], pos: int, new: list[Node]) -> list[Node]:
+    """nodes with `new` placed before position pos; later operands renumbered. Operands of
+    the new nodes are given in the old numbering (all < pos), or as -k - 1 for the k-th
+    new node."""
+    shift = len(new)
+    fix = lambda a: a if a < pos else a + shift  # noqa: E731
+    out = nodes[:pos]
+    for node in new:
+        out.append(Node(node.op, tuple(pos + (-a - 1) if a < 0 else a for a in node.args), node.value))
+    for node in nodes[pos:]:
+        out.append(Node(node.op, tuple(fix(a) for a in node.args), node.value))
+    return out
+
+
+def _operand(rng, below: int) -> tuple[list[Node], int]:
+    """An operand for a new or rewired vertex at position `below`: the input (often),
+    an existing earlier node, or a fresh constant (returned as a node to insert)."""
+    r = rng.random()
+    if r < 0.4:
+        return [], 0
+    if r < 0.6 and below > 1:
+        return [], int(rng.integers(0, below))
+    return [Node("const", value=random_constant(rng))], -1
+
+
+def insert(nodes, rng, config: MutationConfig):
+    """Put a new op vertex on an edge u -> v (or on the output): v now reads op(..u..),
+    u in any operand position, the other operands new (input, earlier node or constant).
+    Half the time the new constants are *neutral*: chosen so the new vertex computes u
+    exactly (u + 0, u * 1, fma(0, w, u), fma(u, 1, 0) ...), so the child starts where its
+    parent was and the tuner grows the new term from zero."""
+    ops = _op_nodes(nodes)
+    edges = [(v, s) for v in ops for s in range(len(nodes[v].args))] + [(None, 0)]
+    v, s = edges[int(rng.integers(len(edges)))]
+    pos = len(nodes) if v is None else v
+    u = len(nodes) - 1 if v is None else nodes[v].args[s]
+    op = str(rng.choice(config.ops))
+    slot = int(rng.integers(ARITY[op]))  # where the edge's value goes
+    new: list[Node] = []
+    args = []
+    for k in range(ARITY[op]):
+        if k == slot:
+            args.append(u)
+            continue
+        extra, a = _operand(rng, pos)
+        if extra:
+            new += extra
+            a = -len(new)
+        args.append(a)
+    if rng.random() < 0.5:
+        new = _neutral(op, slot, args, new)
+    new.append(Node(op, tuple(args)))
+    nodes = _insert_at(list(nodes), pos, new)
+    made = pos + len(new) - 1
+    if v is None:
+        return nodes, made
+    v += len(new)
+    vargs = list(nodes[v].args)
+    vargs[s] = made
+    nodes[v] = Node(nodes[v].op, tuple(vargs))
+    return nodes, len(nodes) - 1
+
+
+# Neutral values of the new constants, by (op, position of the edge): for each other
+# operand position, the value making op(...) equal the edge's value (None: any value).
+_NEUTRAL = {
+    ("add", 0): (None, 0.0), ("add", 1): (0.0, None), ("sub", 0): (None, 0.0),
+    ("mul", 0): (None, 1.0), ("mul", 1): (1.0, None), ("div", 0): (None, 1.0),
+    ("fma", 0): (None, 1.0, 0.0), ("fma", 1): (1.0, None, 0.0), ("fma", 2): (0.0, None, None),
+}
+
+
+def _neutral(op, slot, args, new):
+    """The new constant nodes with neutral values where (op, slot) has them and the
+    operand needing one is a new constant; unchanged otherwise."""
+    want = _NEUTRAL.get((op, slot))
+    if want is None:
+        return new
+    if op == "fma" and slot == 2 and args[0] >= 0 and args[1] < 0:
+        want = (None, 0.0, None)  # fma(w, c, u): zero the constant multiplicand instead
+    out = list(new)
+    for k, value in enumerate(want):
+        if value is not None:
+            a = args[k]
+            if a >= 0:  # an existing node: no neutral value to set
+                if not (op == "fma" and slot == 2):
+                    return new
+                continue
+            out[-a - 1] = Node("const", value=value)
+    return out
+
+
+def remove(nodes, rng, config):
+    """Drop an op vertex: its readers read one of its operands instead."""
+    ops = _op_nodes(nodes)
+    if not ops:
+        return None
+    v = ops[int(rng.integers(len(ops)))]
+    keep = nodes[v].args[int(rng.integers(len(nodes[v].args)))]
+    out = [Node(n.op, tuple(keep if a == v else a for a in n.args), n.value) for n in nodes]
+    return out, keep if v == len(nodes) - 1 else len(nodes) - 1
+
+
+def rewire(nodes, rng, config):
+    """Point one operand of an op vertex at another earlier node (or a fresh constant)."""
+    ops = _op_nodes(nodes)
+    if not ops:
+        return None
+    v = ops[int(rng.integers(len(ops)))]
+    s = int(rng.integers(len(nodes[v].args)))
+    extra, a = _operand(rng, v)
+    nodes = list(nodes)
+    if extra:
+        nodes = _insert_at(nodes, v, extra)
+        v, a = v + 1, v
+    args = list(nodes[v].args)
+    args[s] = a
+    nodes[v] = Node(nodes[v].op, tuple(args))
+    return nodes, len(nodes) - 1
+
+
+def change_op(nodes, rng, config):
+    """Another binary op on the same operands (or the operands of a sub/div swapped)."""
+    ops = [i for i in _op_nodes(nodes) if nodes[i].op in BINARY]
+    if not ops:
+        return None
+    v = ops[int(rng.integers(len(ops)))]
+    node = nodes[v]
+    choices = [o for o in BINARY if o != node.op and o in config.ops]
+    if node.op in ("sub", "div") and rng.random() < 0.3 or not choices:
+        new = Node(node.op, node.args[::-1])
+    else:
+        new = Node(str(rng.choice(choices)), node.args)
+    nodes = list(nodes)
+    nodes[v] = new
+    return nodes, len(nodes) - 1
+
+
+def constant(nodes, rng, config):
+    """Re-draw a constant, or nudge it by a few percent."""
+    consts = [i for i, n in enumerate(nodes) if n.op == "const"]
+    if not consts:
+        return None
+    v = consts[int(rng.integers(len(consts)))]
+    value = nodes[v].value
+    value = random_constant(rng) if rng.random() < 0.5 else value * (1 + 0.05 * rng.standard_normal())
+    nodes = list(nodes)
+    nodes[v] = Node("const", value=float(value))
+    return nodes, len(nodes) - 1
+
+
+MUTATIONS = {"insert": insert, "remove": remove, "rewire": rewire, "change_op": change_op, "constant": constant}
+
+
+def mutate(program: Program, rng: np.random.Generator, config: MutationConfig,
+           tries: int = 20) -> tuple[Program, str]:
+    """A mutated copy of program and the mutation's name; the program itself (a clone,
+    "none") if no try gave a different program within the cost and size limits."""
+    cost_of = config.cost_of or Program.cost
+    for _ in range(tries):
+        kind = KINDS[int(rng.choice(len(KINDS), p=np.asarray(config.weights) / sum(config.weights)))]
+        result = MUTATIONS[kind](list(program.nodes), rng, config)
+        if result is None:
+            continue
+        child = Program.from_graph(*result).folded()
+        if child != program and len(child.nodes) <= config.max_nodes and cost_of(child) <= config.max_cost:
+            return child, kind
+    return program, "none"

@@ -1,0 +1,293 @@
+"""The evolutionary search loop (AutoNumerics-Zero, arXiv 2312.08472, made small).
+
+Start: a population of copies of the empty program f(u) = u. Each generation:
+
+1. draw fresh validation points (the rng of (seed, generation));
+2. make 2N children: a clone of every member, which must re-earn its place on the new
+   points, and N mutants of parents picked by binary tournament on (front, crowding),
+   mutated (``generator.mutation``), their constants tuned by CMA-ES and, if promising,
+   polished to the minimax by LP steps (``generator.tuning``) -- each child's
+   randomness comes from (seed, birth);
+3. evaluate every child's error on the validation points and its cost;
+4. keep N by NSGA-II (``generator.pareto.nsga2_select``) on (log10 error, cost);
+5. offer mutated children to the archive (best error per cost, on the objective's fixed
+   large point set) and checkpoint the whole state.
+
+Nothing depends on the clock or on the executor: children are made by pure tasks
+``(spec, parent, birth, clone)`` whose results are gathered in order, so a run is a
+function of (objective, config, seed), and a resumed run continues exactly as an
+uninterrupted one would. Tasks go to any ``concurrent.futures`` executor: a process
+pool over the local cores, or a Dask cluster's (``Client(address).get_executor()``).
+"""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .mutation import MutationConfig, mutate
+from .objectives import log_error
+from .pareto import Archive, nsga2_select, ranks_and_crowding
+from .program import Program
+from .tuning import minimize, polish
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    population: int = 32  # N; 2N children per generation: N clones, N mutants
+    generations: int = 60
+    validation_points: int = 4096
+    max_cost: int = 16  # in the objective's cost model
+    ops: tuple[str, ...] = ("add", "sub", "mul", "div", "fma")
+    tune_sigma: float = 0.1  # the paper's CMA-ES step size (relative to each constant)
+    tune_popsize: int | None = 16  # None: 4 + 3 ln(k)
+    tune_iterations: int = 100
+    tune_patience: int = 30
+    # Every mutant is tuned by CMA-ES; those then within `promising` times the archive's
+    # error at their cost are polished to their minimax constants by LP steps.
+    polish_iterations: int = 20
+    promising: float = 100.0
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["ops"] = list(self.ops)
+        return d
+
+
+@dataclass(frozen=True)
+class ObjectiveSpec:
+    """A small, picklable description of an objective; workers build (and cache) the
+    objective itself from it, so tasks never ship arrays."""
+    kind: str  # "reals" or "kernel"
+    params: tuple = ()  # sorted (name, value) pairs
+
+    @classmethod
+    def make(cls, kind: str, **params) -> "ObjectiveSpec":
+        return cls(kind, tuple(sorted(params.items())))
+
+
+@functools.lru_cache(maxsize=8)
+def build_objective(spec: ObjectiveSpec):
+    params = dict(spec.params)
+    if spec.kind == "reals":
+        from .objectives import RealsObjective
+        return RealsObjective(**params)
+    if spec.kind == "kernel":
+        from .kernel_objective import KernelObjective
+        return KernelObjective.from_params(**params)
+    raise ValueError(f"unknown objective kind {spec.kind!r}")
+
+
+@dataclass
+class Individual:
+    program: Program
+    error: float  # on the validation points of the generation it was evaluated in
+    cost: int
+    birth: int
+    lineage: tuple = ()  # ((birth, mutation), ...) from the first program on
+
+    def to_dict(self) -> dict:
+        return {"program": self.program.to_dict(), "error": self.error, "cost": self.cost,
+                "birth": self.birth, "lineage": [list(x) for x in self.lineage]}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Individual":
+        return cls(Program.from_dict(d["program"]), d["error"], d["cost"], d["birth"],
+                   tuple(tuple(x) for x in d["lineage"]))
+
+
+def tune_constants(objective, program: Program, rng, config: SearchConfig) -> tuple[Program, int]:
+    """program with its constants tuned by CMA-ES on the objective's tuning loss."""
+    x0 = program.constants()
+    if not x0:
+        return program, 0
+    result = minimize(lambda xs: objective.tune_loss(program, xs), x0, rng, sigma=config.tune_sigma,
+                      popsize=config.tune_popsize, max_iterations=config.tune_iterations,
+                      patience=config.tune_patience)
+    return program.with_constants(result.x), result.evaluations
+
+
+def polish_constants(objective, program: Program, config: SearchConfig) -> tuple[Program, int]:
+    """program with its constants moved to the minimax of the objective's tuning error."""
+    if not program.constants() or not config.polish_iterations:
+        return program, 0
+    polished, _, steps = polish(program, objective.tune_u, objective.tune_exact, objective.tune_weight,
+                                config.polish_iterations)
+    return polished, steps
+
+
+def _bar(front, cost: int) -> float:
+    """The archive's best error at this cost or below (inf if none)."""
+    return min((e for c, e in front if c <= cost), default=float("inf"))
+
+
+def child_task(task) -> dict:
+    """Make and evaluate one child: a pure function of its task (run in any worker)."""
+    spec, config, seed, birth, parent, clone, points, front = task
+    objective = build_objective(spec)
+    program, kind, tune_evals = parent, "clone", 0
+    if not clone:
+        rng = np.random.default_rng([seed, birth])
+        mcfg = MutationConfig(ops=config.ops, max_cost=config.max_cost, cost_of=objective.cost)
+        program, kind = mutate(parent, rng, mcfg)
+        program, tune_evals = tune_constants(objective, program, rng, config)
+        if objective.error(program, points) <= config.promising * _bar(front, objective.cost(program)):
+            program, steps = polish_constants(objective, program, config)
+            tune_evals += steps
+    error = objective.error(program, points)
+    archive_error = objective.error(program) if not clone else None
+    return {"program": program, "mutation": kind, "error": error, "archive_error": archive_error,
+            "cost": objective.cost(program), "evaluations": tune_evals + 1 + (not clone)}
+
+
+def _distinct(children: list) -> list:
+    """Children with the same (error, cost) as an earlier child dropped: NSGA-II would
+    otherwise fill the population with copies (or near-copies) of a few programs."""
+    seen, out = set(), []
+    for c in children:
+        key = (c.error, c.cost)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
+
+
+def _tournament(rng, rank, crowd) -> int:
+    i, j = rng.integers(len(rank), size=2)
+    if (rank[i], -crowd[i]) <= (rank[j], -crowd[j]):
+        return int(i)
+    return int(j)
+
+
+@dataclass
+class SearchState:
+    generation: int = 0
+    births: int = 0
+    population: list = field(default_factory=list)
+    archive: Archive = field(default_factory=Archive)
+    evaluations: int = 0
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {"generation": self.generation, "births": self.births, "evaluations": self.evaluations,
+                "seconds": self.seconds, "population": [p.to_dict() for p in self.population],
+                "archive": [{"cost": c, "error": e, "program": p.to_dict(), "record": r}
+                            for c, e, p, r in self.archive.front()]}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "SearchState":
+        state = cls(d["generation"], d["births"], [Individual.from_dict(p) for p in d["population"]],
+                    Archive(), d["evaluations"], d["seconds"])
+        for m in d["archive"]:
+            state.archive.offer(m["cost"], m["error"], Program.from_dict(m["program"]), m["record"])
+        return state
+
+
+def _save(path: Path, state: SearchState, header: dict) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps({**header, "state": state.to_dict()}))
+    os.replace(tmp, path)
+
+
+def _map(executor, fn, tasks):
+    if executor is None:
+        return [fn(t) for t in tasks]
+    return list(executor.map(fn, tasks))
+
+
+def run_search(spec: ObjectiveSpec, config: SearchConfig, seed: int, executor=None,
+               checkpoint: Path | None = None, progress=None, stop_after: int | None = None) -> SearchState:
+    """Evolve for config.generations; the final state (population, archive, counts).
+
+    With `checkpoint`, the state is saved after every generation and a run finding a
+    checkpoint of the same (spec, config, seed) resumes from it. `stop_after` stops
+    after that many generations in this call (to test interruption).
+    """
+    objective = build_objective(spec)
+    header = {"spec": [spec.kind, [list(p) for p in spec.params]], "config": config.to_dict(), "seed": seed}
+    state = None
+    if checkpoint is not None and checkpoint.exists():
+        saved = json.loads(checkpoint.read_text())
+        if {k: saved[k] for k in header} == json.loads(json.dumps(header)):
+            state = SearchState.from_dict(saved["state"])
+    if state is None:
+        state = SearchState()
+        rng = np.random.default_rng([seed, 0, 0])
+        points = objective.draw(rng, config.validation_points)
+        start = Program.identity()
+        err = objective.error(start, points)
+        state.population = [Individual(start, err, objective.cost(start), 0) for _ in range(config.population)]
+        state.archive.offer(objective.cost(start), objective.error(start), start, {"birth": 0, "lineage": []})
+    done_here = 0
+    while state.generation < config.generations:
+        if stop_after is not None and done_here >= stop_after:
+            break
+        t0 = time.perf_counter()
+        gen = state.generation + 1
+        rng = np.random.default_rng([seed, gen, 0])
+        points = objective.draw(rng, config.validation_points)
+        pop = state.population
+        rank, crowd = ranks_and_crowding([(log_error(p.error), p.cost) for p in pop])
+        tasks, parents = [], []
+        front = tuple((c, e) for c, e, _, _ in state.archive.front())
+        for j, member in enumerate(pop):  # every member's clone, re-measured on the new points
+            state.births += 1
+            tasks.append((spec, config, seed, state.births, member.program, True, points, front))
+            parents.append(member)
+        for j in range(config.population):  # and as many mutants of tournament winners
+            parent = pop[_tournament(rng, rank, crowd)]
+            state.births += 1
+            tasks.append((spec, config, seed, state.births, parent.program, False, points, front))
+            parents.append(parent)
+        results = _map(executor, child_task, tasks)
+        children = []
+        for task, parent, res in zip(tasks, parents, results):
+            birth = task[3]
+            lineage = parent.lineage if res["mutation"] == "clone" else parent.lineage + ((birth, res["mutation"]),)
+            children.append(Individual(res["program"], res["error"], res["cost"], birth, lineage))
+            state.evaluations += res["evaluations"]
+            if res["archive_error"] is not None:
+                state.archive.offer(res["cost"], res["archive_error"], res["program"],
+                                    {"birth": birth, "generation": gen, "lineage": [list(x) for x in lineage]})
+        children = _distinct(children)
+        keep = nsga2_select([(log_error(c.error), c.cost) for c in children], config.population)
+        state.population = [children[i] for i in sorted(keep)]
+        state.generation = gen
+        state.seconds += time.perf_counter() - t0
+        done_here += 1
+        if checkpoint is not None:
+            _save(checkpoint, state, header)
+        if progress is not None:
+            progress(state, config)
+    return state
+
+
+def progress_line(label: str):
+    """A progress printer: generation, best error, Pareto size, rate, time left."""
+    def show(state: SearchState, config: SearchConfig):
+        front = state.archive.front()
+        best = min(e for _, e, _, _ in front)
+        rate = state.evaluations / state.seconds if state.seconds else 0.0
+        left = state.seconds / state.generation * (config.generations - state.generation)
+        print(f"  {label}: gen {state.generation}/{config.generations}  best {best:.3g}  "
+              f"front {len(front)}  {rate:,.0f} evals/s  ~{left:.0f} s left", flush=True)
+    return show
+
+
+def default_executor(workers: int | None = None, scheduler: str | None = None):
+    """A Dask cluster's executor when given a scheduler address, else a process pool over
+    the local cores (None -- run in this process -- for one worker)."""
+    if scheduler:
+        from distributed import Client
+        return Client(scheduler).get_executor()
+    workers = workers or os.cpu_count() or 1
+    if workers <= 1:
+        return None
+    from concurrent.futures import ProcessPoolExecutor
+    return ProcessPoolExecutor(workers)
+

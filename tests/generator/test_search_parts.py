@@ -1,0 +1,160 @@
+"""Mutation, Pareto machinery and constant tuning: the parts of the search."""
+
+import numpy as np
+import pytest
+
+from generator.evaluation import evaluate, evaluate_batch, evaluate_jacobian
+from generator.mutation import KINDS, MUTATIONS, MutationConfig, mutate
+from generator.pareto import Archive, crowding_distance, dominates, nondominated_sort, nsga2_select
+from generator.program import Node, Program
+from generator.tuning import minimize, polish
+
+
+def _random_programs(rng, n):
+    """Programs grown by mutation from f(u) = u (so every shape the search can reach)."""
+    config = MutationConfig(max_cost=30, max_nodes=60)
+    out, p = [], Program.identity()
+    for _ in range(n):
+        p, _ = mutate(p, rng, config)
+        out.append(p)
+    return out
+
+
+def test_mutations_always_give_valid_acyclic_programs_without_dead_nodes():
+    rng = np.random.default_rng(0)
+    config = MutationConfig(max_cost=12)
+    seen_kinds = set()
+    for parent in _random_programs(rng, 300):
+        child, kind = mutate(parent, rng, config)
+        seen_kinds.add(kind)
+        # Program() re-checks SSA order: every operand refers to an earlier node (acyclic)
+        Program(child.nodes)
+        assert all(child.live()[1:]), "mutation left dead nodes"  # node 0, the input, always stays
+        assert child.nodes[0].op == "input"
+        assert child.cost() <= config.max_cost or (kind == "none" and child == parent)
+    assert seen_kinds >= set(KINDS)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_each_mutation_kind_changes_the_program_and_stays_valid(kind):
+    rng = np.random.default_rng(1)
+    changed = 0
+    for parent in _random_programs(rng, 200):
+        result = MUTATIONS[kind](list(parent.nodes), rng, MutationConfig())
+        if result is None:
+            continue
+        child = Program.from_graph(*result)
+        changed += child != parent
+    assert changed > 50
+
+
+def test_neutral_insertions_start_where_the_parent_was():
+    """Half the insertions get neutral constants (u + 0, u * 1, fma(0, w, u) ...): such a
+    child computes exactly its parent's values; the others do not."""
+    rng = np.random.default_rng(2)
+    parent = Program.polynomial([1.0, 1.0, 0.5, 1 / 6])
+    u = np.linspace(-0.3, 0.3, 101)
+    same = differ = 0
+    for _ in range(300):
+        nodes, out = MUTATIONS["insert"](list(parent.nodes), rng, MutationConfig())
+        child = Program.from_graph(nodes, out)
+        if np.array_equal(evaluate(child, u), evaluate(parent, u)):
+            same += 1
+        else:
+            differ += 1
+    assert same > 30 and differ > 60
+
+
+def test_from_graph_and_folding():
+    nodes = [Node("input"), Node("const", value=2.0), Node("const", value=3.0), Node("mul", (1, 2)),
+             Node("mul", (0, 0)), Node("add", (0, 3))]
+    p = Program.from_graph(nodes, 5)  # node 4 is dead
+    assert len(p.nodes) == 5 and p.cost() == 1
+    folded = p.folded()
+    assert folded.constants() == [6.0] and folded.formula() == "(u + 6.0)"
+
+
+def _brute_force_fronts(points):
+    left, fronts = set(range(len(points))), []
+    while left:
+        front = sorted(i for i in left if not any(dominates(points[j], points[i]) for j in left))
+        fronts.append(front)
+        left -= set(front)
+    return fronts
+
+
+def test_nondominated_sort_agrees_with_brute_force():
+    rng = np.random.default_rng(3)
+    for trial in range(30):
+        n = int(rng.integers(1, 60))
+        # integer costs and few error levels: plenty of ties and duplicates
+        points = [(float(rng.integers(0, 6)), int(rng.integers(0, 8))) for _ in range(n)]
+        assert nondominated_sort(points) == _brute_force_fronts(points)
+
+
+def test_crowding_and_nsga2_selection():
+    points = [(0.0, 5), (1.0, 4), (2.0, 3), (3.0, 2), (4.0, 1), (5.0, 5)]
+    dist = crowding_distance(points, [0, 1, 2, 3, 4])
+    assert dist[0] == dist[4] == float("inf") and all(np.isfinite(dist[i]) for i in (1, 2, 3))
+    chosen = nsga2_select(points, 3)
+    assert len(set(chosen)) == 3 and {0, 4} <= set(chosen) and 5 not in chosen
+    assert sorted(nsga2_select(points, 6)) == list(range(6))
+
+
+def test_archive_is_the_pareto_front_of_everything_offered():
+    rng = np.random.default_rng(4)
+    archive, offered = Archive(), []
+    for _ in range(300):
+        cost, err = int(rng.integers(0, 12)), float(10 ** rng.uniform(-8, 0))
+        offered.append((cost, err))
+        archive.offer(cost, err, program=None)
+    front = {(c, e) for c, e, _, _ in archive.front()}
+    brute = {p for p in offered if not any(q[0] <= p[0] and q[1] <= p[1] and q != p for q in offered)}
+    assert front == brute
+
+
+def test_cma_es_recovers_known_constants():
+    """fma(u, a, b) fitted to 3u + 0.5 from a poor start: the max error goes to ~0."""
+    program = Program((Node("input"), Node("const", value=1.0), Node("const", value=1.0), Node("fma", (0, 1, 2))))
+    u = np.linspace(-1, 1, 64)
+    exact = 3 * u + 0.5
+
+    def loss(cs):
+        return np.log(np.abs(evaluate_batch(program, cs, u) - exact).max(axis=1) + 1e-300)
+
+    result = minimize(loss, program.constants(), np.random.default_rng(5), max_iterations=400, patience=400)
+    np.testing.assert_allclose(result.x, [3.0, 0.5], rtol=1e-9)
+
+
+def test_polish_reaches_the_minimax_polynomial():
+    """LP polishing of a cubic for e^u on [0, 1], from Taylor coefficients, reaches the
+    equioscillating minimax error (Remez's, from generator.baselines) within 1%."""
+    from generator import baselines
+    import mpmath
+    u = np.cos(np.pi * np.arange(400) / 399)[::-1] / 2 + 0.5
+    exact = np.exp(u)
+    start = Program.polynomial([1.0, 1.0, 0.5, 1 / 6])
+    polished, err, steps = polish(start, u, exact, 1 / exact, iterations=30)
+    remez = baselines.minimax_poly(mpmath.exp, 0.0, 1.0, 6)
+    assert steps > 0 and err == pytest.approx(remez.max_rel_error, rel=0.01)
+
+
+def test_forward_mode_derivatives_match_finite_differences():
+    rng = np.random.default_rng(6)
+    u = np.linspace(0.1, 0.9, 17)
+    for p in _random_programs(rng, 40)[10:]:
+        c = np.array(p.constants())
+        if not c.size:
+            continue
+        values, jac = evaluate_jacobian(p, c, u)
+        np.testing.assert_allclose(values, evaluate_batch(p, c[None, :], u)[0], rtol=1e-12, atol=1e-300)
+        h = 1e-6 * np.maximum(np.abs(c), 1e-3)
+        for j in range(c.size):
+            up, dn = c.copy(), c.copy()
+            up[j] += h[j]
+            dn[j] -= h[j]
+            fd = (evaluate_batch(p, up[None, :], u)[0] - evaluate_batch(p, dn[None, :], u)[0]) / (2 * h[j])
+            ok = np.isfinite(fd) & np.isfinite(jac[:, j]) & (np.abs(values) < 1e6)
+            np.testing.assert_allclose(jac[ok, j], fd[ok], rtol=1e-4, atol=1e-6 * (1 + np.abs(fd[ok]).max(initial=0)))
+
+
