@@ -55,12 +55,12 @@ import types as pytypes
 import numba
 import numpy as np
 from numba import types
-from numba.core import errors, ir, typeinfer
+from numba.core import errors, ir, ir_utils, typeinfer
 from numba.core.caching import Cache
 from numba.core.compiler import CompilerBase, DefaultPassBuilder
 from numba.core.compiler_machinery import FunctionPass, register_pass
 from numba.core.dispatcher import Dispatcher
-from numba.core.rewrites import Rewrite, register_rewrite
+from numba.core.rewrites import Rewrite, register_rewrite, rewrite_registry
 from numba.core.untyped_passes import InlineInlinables
 from numba.extending import overload
 
@@ -81,6 +81,13 @@ def _kernel(function):
 
 
 # ---- Dispatch functions and their overloads -------------------------------------------
+# Each dispatch function has two overloads, tried in this order: the kernel one
+# (inline='always': its body replaces the call in the caller's IR) for float32, and the
+# fallback (not inlined) for anything else, whose call sites _RestoreOriginals turns back
+# into calls of the original function after typing.
+_original_of = {}  # dispatch function -> (original, whether an argument tuple picks the kernel)
+
+
 def _math_dispatch(function, original):
     """Stand-in for math.<function>: float32 -> kernel, anything else -> original."""
     def dispatch(x):
@@ -88,17 +95,37 @@ def _math_dispatch(function, original):
     dispatch.__name__ = dispatch.__qualname__ = f"fastmath_math_{function}"
 
     @overload(dispatch, inline="always")
-    def _ov(x):
+    def _kernel_ov(x):
         if x == types.float32:
             kernel = _kernel(function)
             return lambda x: kernel(x)
+        return None
+
+    @overload(dispatch)
+    def _fallback_ov(x):
         return lambda x: original(x)
 
+    _original_of[dispatch] = (original, lambda args: args[0] == types.float32)
     return dispatch
 
 
 def _is_f32_array(t):
     return isinstance(t, types.Array) and t.dtype == types.float32
+
+
+def _no_out(out):
+    return out is None or isinstance(out, (types.NoneType, types.Omitted))
+
+
+def _kernel_path(x, out=None):
+    """Which float32 path a ufunc stand-in takes for these argument types (None: fallback)."""
+    if x == types.float32 and _no_out(out):
+        return "scalar"
+    if _is_f32_array(x) and _no_out(out):
+        return "array"
+    if _is_f32_array(x) and _is_f32_array(out) and x.ndim == out.ndim:
+        return "out"
+    return None
 
 
 def _array_dispatch(function, original, qualname, numba_types_original):
@@ -107,16 +134,17 @@ def _array_dispatch(function, original, qualname, numba_types_original):
     def dispatch(x, out=None):
         return original(x) if out is None else original(x, out)
     dispatch.__name__ = dispatch.__qualname__ = f"fastmath_ufunc_{function}"
-    prange = numba.prange
+    prange = numba.prange  # a parfor in a parallel=True caller (inlined), range otherwise
 
     @overload(dispatch, inline="always")
-    def _ov(x, out=None):
-        no_out = out is None or isinstance(out, (types.NoneType, types.Omitted))
-        if x == types.float32 and no_out:
-            kernel = _kernel(function)
+    def _kernel_ov(x, out=None):
+        path = _kernel_path(x, out)
+        if path is None:
+            return None
+        kernel = _kernel(function)
+        if path == "scalar":
             return lambda x, out=None: kernel(x)
-        if _is_f32_array(x) and no_out:
-            kernel = _kernel(function)
+        if path == "array":
             contiguous = x.layout == "C"
 
             def array_impl(x, out=None):
@@ -127,30 +155,32 @@ def _array_dispatch(function, original, qualname, numba_types_original):
                     flat_out[i] = kernel(flat_in[i])
                 return res
             return array_impl
-        if _is_f32_array(x) and _is_f32_array(out) and x.ndim == out.ndim:
-            kernel = _kernel(function)
-            contiguous = x.layout == "C" and out.layout == "C"
+        contiguous = x.layout == "C" and out.layout == "C"
 
-            def out_impl(x, out=None):
-                if x.shape != out.shape:
-                    raise ValueError("fastmath: out= must have the input's shape")
-                if contiguous:
-                    flat_in, flat_out = x.reshape(-1), out.reshape(-1)
-                    for i in prange(flat_in.size):
-                        flat_out[i] = kernel(flat_in[i])
-                else:
-                    for idx in np.ndindex(x.shape):
-                        out[idx] = kernel(x[idx])
-                return out
-            return out_impl
+        def out_impl(x, out=None):
+            if x.shape != out.shape:
+                raise ValueError("fastmath: out= must have the input's shape")
+            if contiguous:
+                flat_in, flat_out = x.reshape(-1), out.reshape(-1)
+                for i in prange(flat_in.size):
+                    flat_out[i] = kernel(flat_in[i])
+            else:
+                for idx in np.ndindex(x.shape):
+                    out[idx] = kernel(x[idx])
+            return out
+        return out_impl
+
+    @overload(dispatch)
+    def _fallback_ov(x, out=None):
         if not numba_types_original:
             raise errors.TypingError(
                 f"{qualname}: the fastmath pass supports float32 scalars and arrays only "
                 f"(got {x}); Numba itself cannot type {qualname} (it needs numba-scipy)")
-        if no_out:
+        if _no_out(out):
             return lambda x, out=None: original(x)
         return lambda x, out=None: original(x, out)
 
+    _original_of[dispatch] = (original, lambda args: _kernel_path(*args) is not None)
     return dispatch
 
 
@@ -284,6 +314,58 @@ class _RegistryRewrite(Rewrite):
         return block
 
 
+class _RestoreOriginals(Rewrite):
+    """After typing, a call of a dispatch function that did not take a kernel path (float64,
+    integers, complex, ...) becomes a call of the original function with the signature
+    Numba's typing gives it, so that code is exactly plain Numba's (array-expression fusion
+    and parfors included). Runs first among the after-inference rewrites (before Numba's
+    array-expression rewrite), after the kernel paths have been inlined."""
+
+    def __init__(self, state=None):
+        super().__init__(state)
+        self._state = state
+
+    def match(self, func_ir, block, typemap, calltypes):
+        self._sites = []
+        if typemap is None or not _original_of:
+            return False
+        for index, stmt in enumerate(block.body):
+            expr = stmt.value if isinstance(stmt, ir.Assign) else None
+            if isinstance(expr, ir.Expr) and expr.op == "call" and expr in calltypes:
+                fnty = typemap.get(expr.func.name)
+                key = getattr(fnty, "typing_key", None) if isinstance(fnty, types.Function) else None
+                if key in _original_of and not expr.vararg:
+                    original, takes_kernel = _original_of[key]
+                    if not takes_kernel(tuple(calltypes[expr].args)):
+                        self._sites.append((index, original))
+        self._func_ir, self._block, self._typemap, self._calltypes = func_ir, block, typemap, calltypes
+        return bool(self._sites)
+
+    def apply(self):
+        typingctx = self._state.typingctx
+        block = self._block.copy()
+        body = list(block.body)
+        for index, original in reversed(self._sites):
+            stmt = body[index]
+            expr = stmt.value
+            fnty = typingctx.resolve_value_type(original)
+            args = tuple(self._typemap[a.name] for a in expr.args)
+            kws = {k: self._typemap[v.name] for k, v in expr.kws}
+            sig = typingctx.resolve_function_type(fnty, args, kws)
+            if sig is None or sig.return_type != self._typemap[stmt.target.name]:
+                continue  # keep the (equivalent) fallback call
+            var = ir.Var(block.scope, ir_utils.mk_unique_var("$fastmath_original"), expr.loc)
+            value = ir.Global(getattr(original, "__name__", "original"), original, expr.loc)
+            self._typemap[var.name] = fnty
+            self._func_ir._definitions[var.name] = [value]
+            expr.func = var
+            del self._calltypes[expr]  # a UniqueDict: no overwriting
+            self._calltypes[expr] = sig
+            body.insert(index, ir.Assign(value, var, expr.loc))
+        block.body = body
+        return block
+
+
 # ---- Cache key -------------------------------------------------------------------------
 def _cache_tag():
     return ("fastmath.numba_pass", _kernels.current_version())
@@ -296,6 +378,8 @@ def _install():
             return
         _table()
         register_rewrite("before-inference")(_RegistryRewrite)
+        # first among the after-inference rewrites: before RewriteArrayExprs fuses calls
+        rewrite_registry.rewrites["after-inference"].insert(0, _RestoreOriginals)
         index_key = Cache._index_key
 
         def _index_key(self, sig, codegen):
