@@ -8,24 +8,27 @@ and, if it is one of ``math.exp/log/sin/erf``, ``numpy.exp/log/sin`` or
 ``scipy.special.erf``, replaces it with a global naming a *dispatch function* of this
 module. The call sites are left as they are.
 
-What a dispatch function does. Each one has an ``@overload`` (``inline='always'``, so its
-body replaces the call in the caller's IR after typing): a float32 scalar calls the
-kernel (``<function>_f32``, the same compiled function the ``fastmath`` ufunc's ``f->f``
-loop runs, hence bit-identical results); a float32 array (``np.*`` and
-``scipy.special.erf``) becomes a loop over the kernel, a ``prange`` loop that Numba turns
-into a parfor when the caller has ``parallel=True`` (a plain loop otherwise); every other
-type becomes a call of the original function, so float64, integer and complex code is
-typed and lowered exactly as plain Numba does it.
+What a dispatch function does. It has two overloads. The kernel one (``inline='always'``:
+its body replaces the call in the caller's IR) takes float32: a scalar calls the kernel
+(``<function>_f32``, the compiled function the ``fastmath`` ufunc's ``f->f`` loop runs,
+hence bit-identical results); an array (``np.*``, ``scipy.special.erf``; ``out=`` too)
+becomes a loop over the kernel, a ``prange`` loop that Numba turns into a parfor when the
+caller has ``parallel=True`` and otherwise a call of a separately compiled 1-D loop
+(vectorised by LLVM before it is inlined). The fallback overload takes every other type
+and calls the original; after typing, an ``after-inference`` rewrite (``_RestoreOriginals``,
+run before Numba's array-expression rewrite) turns each such call back into a call of the
+original with Numba's own signature, so float64, integer and complex code is exactly plain
+Numba's (same LLVM IR up to symbol names; array-expression fusion and parfors included).
 
 Why this design. The rewrite only swaps one global for another: the IR stays valid for
-every later pass (closure inlining, SSA, parfors), the type decision is made by Numba's
-ordinary overload resolution (no guessing types before inference), and the non-float32
-paths are literally Numba's own. It runs in two places: ``fastmath.jit`` compiles one
-function with a pipeline (``FastmathCompiler``) that has this pass after
-``InlineInlinables``; ``enable_numba()`` turns on a ``before-inference`` rewrite in
-Numba's rewrite registry, so every function compiled afterwards (``njit``, ``vectorize``,
-``guvectorize``) is rewritten until ``disable_numba()``. Numba's own and fastmath's own
-modules are never rewritten.
+every later pass (closure inlining, SSA, parfors), and the type decision is made by Numba's
+ordinary overload resolution after inference, not guessed before it. It runs in two
+places: ``fastmath.jit`` compiles one function with a pipeline (``FastmathCompiler``) that
+has the pass after ``InlineInlinables``; ``enable_numba()`` turns on a ``before-inference``
+rewrite in Numba's rewrite registry, so every function compiled afterwards (``njit``,
+``vectorize``, ``guvectorize``) is rewritten until ``disable_numba()``. Numba's own and
+fastmath's own modules are never rewritten. (A lowering override in the target context
+would be process-wide only and could not be switched off per function.)
 
 Caller's flags. A callee dispatcher inherits the caller's ``fastmath`` flag unless it sets
 its own (Numba's ConfigStack); the kernels set ``fastmath=False`` explicitly
