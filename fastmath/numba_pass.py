@@ -63,7 +63,6 @@ from numba.core import errors, ir, ir_utils, typeinfer
 from numba.core.caching import Cache
 from numba.core.compiler import CompilerBase, DefaultPassBuilder
 from numba.core.compiler_machinery import FunctionPass, register_pass
-from numba.core.dispatcher import Dispatcher
 from numba.core.targetconfig import ConfigStack
 from numba.core.rewrites import Rewrite, register_rewrite, rewrite_registry
 from numba.core.untyped_passes import InlineInlinables
@@ -266,7 +265,10 @@ def _resolve(func_ir, value, depth=0):
             return _UNKNOWN
         module = _resolve(func_ir, base, depth + 1)
         if isinstance(module, pytypes.ModuleType):
-            return getattr(module, value.attr, _UNKNOWN)
+            try:  # (Numba's typing looks the same attribute up later anyway)
+                return getattr(module, value.attr, _UNKNOWN)
+            except Exception:  # a module __getattr__ that fails: leave the value to Numba
+                return _UNKNOWN
     return _UNKNOWN
 
 
@@ -467,7 +469,7 @@ def jit(signature_or_function=None, **options):
     if "pipeline_class" in options:
         raise TypeError("fastmath.jit sets pipeline_class itself")
     _install()
-    if callable(signature_or_function) and not isinstance(signature_or_function, Dispatcher):
+    if callable(signature_or_function):  # @fastmath.jit (numba rejects an already jitted function)
         return _jit_function(signature_or_function, None, options)
     if signature_or_function is None:
         sigs = None
