@@ -27,14 +27,15 @@ def main(path):
         print(row)
     passes = sorted(k for k in med if k[0].startswith("pass-"))
     if passes:
-        print(f"\nNumba pass: same @njit source; median ns per element (per option, per (sample, query) pair); "
-              f"ratio = numba / pass (> 1: the pass is faster)")
-        print(f"{'kind':13} {'function':14} {'n':>9} | {'numba':>8} {'pass':>8} {'ratio':>6}")
+        print("\nNumba pass: same @njit source; median ns per element (per option, per (sample, query) pair); "
+              "ratio = numba / pass (> 1: the pass is faster)")
+        print(f"{'kind':13} {'function':14} {'n':>9} | {'numba':>8} {'pass':>8} {'ratio':>6} | {'fastmath ufunc in njit':>22}")
         for key in passes:
             kind, function, n = key
-            m = med[key]
-            print(f"{kind:13} {function:14} {n:>9} | {m.get('numba', float('nan')):8.3f} "
-                  f"{m.get('pass', float('nan')):8.3f} {m.get('numba', float('nan')) / m.get('pass', float('nan')):6.2f}")
+            m = {side: m for side, m in med[key].items()}
+            nan = float("nan")
+            print(f"{kind:13} {function:14} {n:>9} | {m.get('numba', nan):8.3f} {m.get('pass', nan):8.3f} "
+                  f"{m.get('numba', nan) / m.get('pass', nan):6.2f} | {m.get('ufunc', nan):22.3f}")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ fastmath.jit (the kernels), timed on the same float32 data in the same process.
 
 Run with `make bench-pass` (prints the ratio table: benchmarks/report.py). Kinds:
 - loop: `for i in range(n): out[i] = math.<f>(x[i])` over 2^20 float32 (the issue's target);
+  side "ufunc" is the same loop calling `fastmath.<f>` explicitly (what the pass should match);
 - array: `np.<f>(x)` on a float32 array (exp, log, sin; Numba cannot compile scipy.special.erf);
 - example: the programs in examples/ (before = numba.njit, after = fastmath.jit, same options).
 """
@@ -33,8 +34,8 @@ def jit_for(side, **options):
     return numba.njit(**options) if side == "numba" else fastmath.jit(**options)
 
 
-def loop_source(function):
-    f = getattr(math, function)
+def loop_source(function, f=None):
+    f = f or getattr(math, function)
 
     def loop(x, out):
         for i in range(x.size):
@@ -50,12 +51,18 @@ def array_source(function):
     return array
 
 
+def loop_for(side, function):
+    if side == "ufunc":  # the same loop calling the fastmath ufunc explicitly: the pass's floor
+        return numba.njit(loop_source(function, getattr(fastmath, function)))
+    return jit_for(side)(loop_source(function))
+
+
 @pytest.mark.parametrize("function", FUNCTIONS)
-@pytest.mark.parametrize("side", SIDES)
+@pytest.mark.parametrize("side", SIDES + ["ufunc"])
 def test_loop(benchmark, function, side):
     x = sample_inputs(function, N, np.random.default_rng(0))
     out = np.empty_like(x)
-    fn = compiled(("loop", function, side), lambda: jit_for(side)(loop_source(function)))
+    fn = compiled(("loop", function, side), lambda: loop_for(side, function))
     fn(x[:16], out[:16])  # compile outside the timing
     benchmark.group = f"pass-loop-{function}"
     benchmark.extra_info.update(function=function, n=N, side=side, kind="pass-loop")
