@@ -32,10 +32,10 @@ def main(path):
         print(f"{'kind':13} {'function':14} {'n':>9} | {'numba':>8} {'pass':>8} {'ratio':>6} | {'fastmath ufunc in njit':>22}")
         for key in passes:
             kind, function, n = key
-            m = {side: m for side, m in med[key].items()}
-            nan = float("nan")
+            m, nan = med[key], float("nan")
             print(f"{kind:13} {function:14} {n:>9} | {m.get('numba', nan):8.3f} {m.get('pass', nan):8.3f} "
-                  f"{m.get('numba', nan) / m.get('pass', nan):6.2f} | {m.get('ufunc', nan):22.3f}")
+                  f"{m.get('numba', nan) / m.get('pass', nan):6.2f} | "
+                  + (f"{m['ufunc']:22.3f}" if "ufunc" in m else ""))
 
 
 if __name__ == "__main__":
