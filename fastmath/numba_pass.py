@@ -371,7 +371,8 @@ class _ResolveCalls(Rewrite):
     def __init__(self, state=None):
         super().__init__(state)
         self._state = state
-        self._parallel = state is not None and bool(state.flags.auto_parallel.enabled)
+        parallel = getattr(getattr(state, "flags", None), "auto_parallel", None)
+        self._parallel = bool(getattr(parallel, "enabled", False))
         self._kept = set()  # ids of calls left as they are (the registry re-matches each block)
 
     def match(self, func_ir, block, typemap, calltypes):
