@@ -65,6 +65,7 @@ from numba.core import errors, ir, ir_utils, typeinfer
 from numba.core.caching import Cache
 from numba.core.compiler import CompilerBase, DefaultPassBuilder
 from numba.core.compiler_machinery import FunctionPass, register_pass
+from numba.core.dispatcher import Dispatcher
 from numba.core.rewrites import Rewrite, register_rewrite, rewrite_registry
 from numba.core.untyped_passes import InlineInlinables
 from numba.extending import overload
@@ -462,13 +463,15 @@ def disable_numba():
 
 
 def is_enabled() -> bool:
+    """Whether the process-wide switch is on (``fastmath.jit`` functions use the pass anyway)."""
     return _enabled
 
 
 @contextlib.contextmanager
 def numba_enabled():
     """``with fastmath.numba_enabled(): ...``: the pass is on for what compiles inside the
-    block (for lazily compiled ``@njit`` functions that is the first call, not the definition)."""
+    block (for lazily compiled ``@njit`` functions that is the first call, not the definition),
+    in every thread (the switch is process-wide); the previous state is restored after it."""
     global _enabled
     _install()
     previous, _enabled = _enabled, True
@@ -499,6 +502,8 @@ def _jit_function(func, sigs, options):
     options = dict(options)
     cache = options.pop("cache", False)
     disp = numba.njit(pipeline_class=FastmathCompiler, **options)(func)
+    if not isinstance(disp, Dispatcher):  # NUMBA_DISABLE_JIT=1: the Python function itself
+        return disp
     if cache:
         disp.enable_caching()
         disp._cache._fastmath_pass = True  # this function's cache entries carry the pass tag
