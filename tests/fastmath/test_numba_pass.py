@@ -172,8 +172,9 @@ def test_parallel_array_expressions_fuse(sample):
     assert len(diagnostics.initial_parfors) == 1  # sub, exp, sin and mul in one loop
 
 
-def test_out_argument():
-    @fastmath.jit
+@pytest.mark.parametrize("parallel", [False, True])
+def test_out_argument(parallel):
+    @fastmath.jit(parallel=parallel)
     def exp_into(x, out):
         np.exp(x, out)
         return out
