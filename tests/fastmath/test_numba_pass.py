@@ -172,6 +172,8 @@ def test_parallel_array_expressions_fuse(sample):
     assert len(diagnostics.initial_parfors) == 1  # sub, exp, sin and mul in one loop
 
 
+# (as in plain Numba, a ufunc call with an explicit output does not become a parfor)
+@pytest.mark.filterwarnings("ignore::numba.core.errors.NumbaPerformanceWarning")
 @pytest.mark.parametrize("parallel", [False, True])
 def test_out_argument(parallel):
     @fastmath.jit(parallel=parallel)
