@@ -378,8 +378,8 @@ def exp_loop(x, out):
 """
 
 CACHE_RUN = """
-import sys, numba, numpy as np, fastmath, user_code
-mode = sys.argv[1] if len(sys.argv) > 1 else "{mode}"
+import numba, numpy as np, fastmath, user_code
+mode = "{mode}"
 if mode == "jit":
     f = fastmath.jit(cache=True)(user_code.exp_loop)
 elif mode == "global":
