@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv kernels verify test test-fast bench clean
+.PHONY: venv kernels verify test test-fast bench bench-pass clean
 
 venv: $(STAMP)
 
@@ -29,6 +29,11 @@ bench: $(STAMP)
 	mkdir -p .benchmarks
 	$(PY) -m pytest -q benchmarks -p no:randomly --benchmark-enable --benchmark-min-rounds=7 --benchmark-max-time=0.3 --benchmark-json=.benchmarks/latest.json
 	$(PY) benchmarks/report.py .benchmarks/latest.json
+
+bench-pass: $(STAMP)
+	mkdir -p .benchmarks
+	$(PY) -m pytest -q benchmarks/test_bench_numba_pass.py -p no:randomly --benchmark-enable --benchmark-min-rounds=11 --benchmark-max-time=0.5 --benchmark-json=.benchmarks/pass.json
+	$(PY) benchmarks/report.py .benchmarks/pass.json
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis .benchmarks

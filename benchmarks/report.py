@@ -12,10 +12,12 @@ def main(path):
     for b in runs:
         e = b["extra_info"]
         med[(e["kind"], e["function"], e["n"])][e["side"]] = b["stats"]["median"] / e["n"] * 1e9
-    print(f"median ns per float32 element; ratio = other / fastmath (> 1: fastmath faster)")
-    print(f"{'function':8} {'n':>9} | {'fastmath':>8} {'peer':>8} {'ratio':>6} {'(peer)':<18} | "
-          f"{'njit fm':>8} {'njit libm':>9} {'ratio':>6}")
-    for (kind, function, n) in sorted(k for k in med if k[0] == "ufunc"):
+    ufuncs = sorted(k for k in med if k[0] == "ufunc")
+    if ufuncs:
+        print(f"median ns per float32 element; ratio = other / fastmath (> 1: fastmath faster)")
+        print(f"{'function':8} {'n':>9} | {'fastmath':>8} {'peer':>8} {'ratio':>6} {'(peer)':<18} | "
+              f"{'njit fm':>8} {'njit libm':>9} {'ratio':>6}")
+    for (kind, function, n) in ufuncs:
         u, j = med[("ufunc", function, n)], med.get(("njit", function, n), {})
         row = f"{function:8} {n:>9} | {u.get('fastmath', float('nan')):8.3f} {u.get('peer', float('nan')):8.3f} " \
               f"{u.get('peer', float('nan')) / u.get('fastmath', float('nan')):6.2f} {PEER_NAME[function]:<18} | "
@@ -23,6 +25,17 @@ def main(path):
             row += f"{j.get('fastmath', float('nan')):8.3f} {j.get('libm', float('nan')):9.3f} " \
                    f"{j.get('libm', float('nan')) / j.get('fastmath', float('nan')):6.2f}"
         print(row)
+    passes = sorted(k for k in med if k[0].startswith("pass-"))
+    if passes:
+        print("\nNumba pass: same @njit source; median ns per element (per option, per (sample, query) pair); "
+              "ratio = numba / pass (> 1: the pass is faster)")
+        print(f"{'kind':13} {'function':14} {'n':>9} | {'numba':>8} {'pass':>8} {'ratio':>6} | {'fastmath ufunc in njit':>22}")
+        for key in passes:
+            kind, function, n = key
+            m, nan = med[key], float("nan")
+            print(f"{kind:13} {function:14} {n:>9} | {m.get('numba', nan):8.3f} {m.get('pass', nan):8.3f} "
+                  f"{m.get('numba', nan) / m.get('pass', nan):6.2f} | "
+                  + (f"{m['ufunc']:22.3f}" if "ufunc" in m else ""))
 
 
 if __name__ == "__main__":

@@ -3,6 +3,10 @@
 ``fastmath.exp``, ``log``, ``sin`` and ``erf`` are numpy ufuncs, usable in place of
 ``numpy.exp`` etc. and inside ``@numba.njit`` code. They are built on first use (and
 cached by Numba on disk), so ``import fastmath`` itself compiles nothing.
+
+``fastmath.jit`` (one function) and ``fastmath.enable_numba()`` / ``disable_numba()`` /
+``numba_enabled()`` (the whole process) make unchanged Numba code that calls ``math.exp``,
+``np.exp`` etc. on float32 use the kernels (``fastmath.numba_pass``, imported on first use).
 """
 from __future__ import annotations
 
@@ -10,7 +14,8 @@ import threading
 
 from .contract import CONTRACTS, FUNCTIONS
 
-__all__ = list(FUNCTIONS) + ["info", "kernel_version", "CONTRACTS"]
+_NUMBA_PASS_API = ("jit", "enable_numba", "disable_numba", "numba_enabled")
+__all__ = list(FUNCTIONS) + list(_NUMBA_PASS_API) + ["info", "kernel_version", "CONTRACTS"]
 __version__ = "0.1.0"
 
 _lock = threading.Lock()
@@ -25,11 +30,14 @@ def __getattr__(name: str):
                 from . import _ufuncs
                 globals()[name] = _ufuncs.build(name)
             return globals()[name]
+    if name in _NUMBA_PASS_API:
+        from . import numba_pass  # imports numba
+        return getattr(numba_pass, name)
     raise AttributeError(f"module 'fastmath' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(set(globals()) | set(FUNCTIONS))
+    return sorted(set(globals()) | set(FUNCTIONS) | set(_NUMBA_PASS_API))
 
 
 def kernel_version() -> str:

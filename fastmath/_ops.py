@@ -58,5 +58,9 @@ def bits_float(typingctx, i):
 def kernel(fn):
     """Compile a kernel function: numpy's error model (no Python exceptions on 0/0, so
     nothing blocks vectorisation), strict IEEE arithmetic (no fastmath flags: the
-    evaluation order written is the order run), cached on disk."""
-    return numba.njit(error_model="numpy", cache=True)(fn)
+    evaluation order written is the order run), cached on disk.
+
+    fastmath=False is explicit because a dispatcher that leaves it unset inherits the
+    flag of the function that first calls it (Numba's ConfigStack): a caller compiled
+    with fastmath=True would otherwise get a kernel LLVM may reassociate."""
+    return numba.njit(error_model="numpy", fastmath=False, cache=True)(fn)

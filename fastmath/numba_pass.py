@@ -1,0 +1,515 @@
+"""A Numba compiler pass that gives unchanged ``@njit`` code the fastmath float32 kernels.
+
+What it rewrites. Before type inference, Numba IR names a math function as a global
+(``from math import exp`` -> ``global(exp)``) or an attribute of a module global
+(``math.exp`` -> ``getattr(global(math), 'exp')``; ``scipy.special.erf`` is two getattrs).
+The pass resolves such a value to the Python object it names (attributes of modules only)
+and, if it is one of ``math.exp/log/sin/erf``, ``numpy.exp/log/sin`` or
+``scipy.special.erf``, replaces it with a global naming a *dispatch function* of this
+module. The call sites are left as they are.
+
+What a dispatch function does. It has two overloads. The kernel one (``inline='always'``:
+its body replaces the call in the caller's IR) takes float32 scalars and calls the kernel
+(``<function>_f32``, the compiled function the ``fastmath`` ufunc's ``f->f`` loop runs,
+hence bit-identical results). The call overload takes everything else. After typing, an
+``after-inference`` rewrite (``_ResolveCalls``, run before Numba's array-expression
+rewrite) rewrites what is left:
+- types without a kernel (float64, integers, complex) call the original again, with
+  Numba's own signature, so that code is exactly plain Numba's (same LLVM IR up to symbol
+  names; array-expression fusion and parfors included);
+- float32 arrays (``np.*``, ``scipy.special.erf``; ``out=`` too) call a separately compiled
+  1-D kernel loop, which LLVM vectorises before inlining it; in a ``parallel=True``
+  function they call the kernel as a Numba ufunc instead, which Numba fuses with the
+  surrounding array operations into one parfor.
+
+Why this design. The rewrite only swaps one global for another: the IR stays valid for
+every later pass (closure inlining, SSA, parfors), and the type decision is made by Numba's
+ordinary overload resolution after inference, not guessed before it. It runs in two
+places: ``fastmath.jit`` compiles one function with a pipeline (``FastmathCompiler``) that
+has the pass after ``InlineInlinables``; ``enable_numba()`` turns on a ``before-inference``
+rewrite in Numba's rewrite registry, so every function compiled afterwards (``njit``,
+``vectorize``, ``guvectorize``) is rewritten until ``disable_numba()``. Numba's own and
+fastmath's own modules are never rewritten. (A lowering override in the target context
+would be process-wide only and could not be switched off per function.)
+
+Caller's flags. A callee dispatcher inherits the caller's ``fastmath`` flag unless it sets
+its own (Numba's ConfigStack); the kernels set ``fastmath=False`` explicitly
+(``fastmath._ops.kernel``), so a caller compiled with ``fastmath=True`` cannot let LLVM
+reassociate or contract kernel arithmetic: the kernel's instructions carry no fast-math
+flags, and inlining keeps each instruction's own flags.
+
+Caching. Numba's on-disk cache key (bytecode, closure, signature, CPU) does not know about
+this pass, so ``cache=True`` could load plain-Numba machine code into a pass-enabled
+process or the reverse. The pass appends ``("fastmath.numba_pass", kernel version)`` to
+the key of a function compiled with it (``Cache._index_key`` is wrapped once, on first
+use of the pass).
+
+What it does not change: functions compiled before the pass was enabled (a dispatcher
+keeps what it compiled), callees compiled without the pass (``fastmath.jit`` rewrites only
+the decorated function and what Numba inlines into it), and float32 input that numpy would
+compute in float32 but is not float32 (int8/int16: Numba's own implementation).
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import math
+import sys
+import threading
+import types as pytypes
+
+import numba
+import numpy as np
+from numba import types
+from numba.core import errors, ir, ir_utils, typeinfer
+from numba.core.caching import Cache
+from numba.core.compiler import CompilerBase, DefaultPassBuilder
+from numba.core.compiler_machinery import FunctionPass, register_pass
+from numba.core.dispatcher import Dispatcher
+from numba.core.rewrites import Rewrite, register_rewrite, rewrite_registry
+from numba.core.untyped_passes import InlineInlinables
+from numba.extending import overload
+
+from . import _kernels
+
+__all__ = ["jit", "enable_numba", "disable_numba", "numba_enabled", "is_enabled", "FastmathCompiler"]
+
+_FUNCTIONS = ("exp", "log", "sin", "erf")
+_lock = threading.RLock()
+_enabled = False  # process-wide switch, read by the registry rewrite and the cache key
+_SKIP_MODULES = ("numba", "fastmath")  # never rewritten: library internals (and the overloads below)
+
+
+# ---- Kernels ---------------------------------------------------------------------------
+def _kernel(function):
+    """The float32 scalar kernel of the kernel version in use (the ufunc's f->f loop)."""
+    return getattr(_kernels.kernel_module(function), f"{function}_f32")
+
+
+# ---- Array paths ------------------------------------------------------------------------
+@functools.cache
+def _kernel_ufunc(function):
+    """The kernel as a Numba ufunc (a DUFunc with the one loop float32 -> float32). In a
+    parallel=True function a float32 array call becomes a call of it after typing, so
+    Numba's own machinery applies: array-expression fusion (np.exp(x - m) is one loop),
+    parfors, broadcasting, out=, any layout."""
+    kernel = _kernel(function)
+
+    def element(x):
+        return kernel(x)
+    element.__name__ = element.__qualname__ = f"{function}_f32_element"
+    return numba.vectorize(["float32(float32)"])(element)
+
+
+@functools.cache
+def _flat_loop(function):
+    """dst[i] = kernel(src[i]) over 1-D float32 arrays, compiled as its own function so LLVM
+    vectorises it before it is inlined (written inline, the loop was left scalar in some
+    callers: after reshape(-1) for sin, 2x slower). The float32 array path outside
+    parallel=True functions."""
+    kernel = _kernel(function)
+
+    def loop(src, dst):
+        for i in range(src.size):
+            dst[i] = kernel(src[i])
+    loop.__name__ = loop.__qualname__ = f"{function}_f32_loop"
+    return numba.njit(error_model="numpy", fastmath=False)(loop)
+
+
+# ---- Dispatch functions and their overloads -------------------------------------------
+# Each dispatch function has an inlined overload for float32 scalars (the kernel call
+# replaces the call in the caller's IR) and a call overload for everything else. After
+# typing, _ResolveCalls turns each remaining call into a call of the original (types
+# without a kernel) or of the kernel's ufunc (float32 arrays).
+_original_of = {}  # dispatch function -> (function, original, path(argument types))
+
+
+def _math_path(x):
+    return "scalar" if x == types.float32 else None
+
+
+def _math_dispatch(function, original):
+    """Stand-in for math.<function>: float32 -> kernel, anything else -> original."""
+    def dispatch(x):
+        return original(x)
+    dispatch.__name__ = dispatch.__qualname__ = f"fastmath_math_{function}"
+
+    @overload(dispatch, inline="always")
+    def _kernel_ov(x):
+        if _math_path(x) is None:
+            return None
+        kernel = _kernel(function)
+        return lambda x: kernel(x)
+
+    @overload(dispatch)
+    def _call_ov(x):
+        return lambda x: original(x)
+
+    _original_of[dispatch] = (function, original, _math_path)
+    return dispatch
+
+
+def _is_f32_array(t):
+    return isinstance(t, types.Array) and t.dtype == types.float32
+
+
+def _no_out(out):
+    return out is None or isinstance(out, (types.NoneType, types.Omitted))
+
+
+def _ufunc_path(x, out=None):
+    """Which float32 path a ufunc stand-in takes for these argument types (None: original)."""
+    if x == types.float32 and _no_out(out):
+        return "scalar"
+    if _is_f32_array(x) and _no_out(out):
+        return "array"
+    if _is_f32_array(x) and _is_f32_array(out) and x.ndim == out.ndim:
+        return "out"
+    return None
+
+
+def _array_dispatch(function, original, qualname, numba_types_original):
+    """Stand-in for a ufunc (np.<function>, scipy.special.erf): float32 scalars and arrays ->
+    kernel; anything else -> original (numba_types_original: whether Numba can type it)."""
+    def dispatch(x, out=None):
+        return original(x) if out is None else original(x, out)
+    dispatch.__name__ = dispatch.__qualname__ = f"fastmath_ufunc_{function}"
+
+    @overload(dispatch, inline="always")
+    def _kernel_ov(x, out=None):
+        if _ufunc_path(x, out) != "scalar":
+            return None
+        kernel = _kernel(function)
+        return lambda x, out=None: kernel(x)
+
+    @overload(dispatch)
+    def _call_ov(x, out=None):
+        path = _ufunc_path(x, out)
+        if path == "array":  # (in a parallel=True caller: replaced by the kernel's ufunc after typing)
+            loop = _flat_loop(function)
+            contiguous = x.layout == "C"
+
+            def array_impl(x, out=None):
+                res = np.empty(x.shape, np.float32)
+                loop((x if contiguous else np.ascontiguousarray(x)).reshape(-1), res.reshape(-1))
+                return res
+            return array_impl
+        if path == "out":
+            loop, kernel = _flat_loop(function), _kernel(function)
+            contiguous = x.layout == "C" and out.layout == "C"
+
+            def out_impl(x, out=None):
+                if x.shape != out.shape:
+                    raise ValueError("fastmath: out= must have the input's shape")
+                if contiguous:
+                    loop(x.reshape(-1), out.reshape(-1))
+                else:
+                    for idx in np.ndindex(x.shape):
+                        out[idx] = kernel(x[idx])
+                return out
+            return out_impl
+        if not numba_types_original:
+            raise errors.TypingError(
+                f"{qualname}: the fastmath pass supports float32 scalars and arrays only "
+                f"(got {x}); Numba itself cannot type {qualname} (it needs numba-scipy)")
+        if _no_out(out):
+            return lambda x, out=None: original(x)
+        return lambda x, out=None: original(x, out)
+
+    _original_of[dispatch] = (function, original, _ufunc_path)
+    return dispatch
+
+
+_dispatch_of = {}  # id(original object) -> (original, dispatch function); built on first use
+
+
+def _table(state=None):
+    """The objects the pass replaces. scipy.special.erf is included once scipy.special has
+    been imported (code that names it has imported it; the pass never imports scipy).
+    Overloads registered here during a compilation reach the typing and target contexts
+    of that compilation by a refresh (Numba refreshes them only when a compilation starts)."""
+    with _lock:
+        size = len(_dispatch_of)
+        if not _dispatch_of:
+            for function in _FUNCTIONS:
+                original = getattr(math, function)
+                _dispatch_of[id(original)] = (original, _math_dispatch(function, original))
+            for function in ("exp", "log", "sin"):
+                original = getattr(np, function)
+                _dispatch_of[id(original)] = (original, _array_dispatch(function, original, f"numpy.{function}", True))
+        special = sys.modules.get("scipy.special")
+        if special is not None and id(special.erf) not in _dispatch_of:
+            _dispatch_of[id(special.erf)] = (special.erf, _array_dispatch("erf", special.erf, "scipy.special.erf", False))
+        if state is not None and len(_dispatch_of) != size:
+            state.typingctx.refresh()
+            state.targetctx.refresh()
+        return _dispatch_of
+
+
+# ---- The IR rewrite --------------------------------------------------------------------
+_UNKNOWN = object()
+
+
+def _resolve(func_ir, value, depth=0):
+    """The Python object an IR value names at compile time (a global, a free variable, or an
+    attribute of a module reached that way), or _UNKNOWN."""
+    if depth > 8:
+        return _UNKNOWN
+    if isinstance(value, (ir.Global, ir.FreeVar)):
+        return value.value
+    if isinstance(value, ir.Expr) and value.op == "getattr":
+        try:
+            base = func_ir.get_definition(value.value)
+        except (KeyError, AttributeError):
+            return _UNKNOWN
+        module = _resolve(func_ir, base, depth + 1)
+        if isinstance(module, pytypes.ModuleType):
+            try:  # (Numba's typing looks the same attribute up later anyway)
+                return getattr(module, value.attr, _UNKNOWN)
+            except Exception:  # a module __getattr__ that fails: leave the value to Numba
+                return _UNKNOWN
+    return _UNKNOWN
+
+
+def _replacements(func_ir, block, state):
+    """(statement index, new value) for each assignment in block that names a replaced function."""
+    table = _table(state)
+    found = []
+    for index, stmt in enumerate(block.body):
+        if isinstance(stmt, ir.Assign):
+            obj = _resolve(func_ir, stmt.value)
+            entry = table.get(id(obj))
+            if entry is not None and entry[0] is obj:
+                dispatch = entry[1]
+                found.append((index, ir.Global(dispatch.__name__, dispatch, stmt.value.loc)))
+    return found
+
+
+def _replace(func_ir, block, found):
+    """Apply _replacements' result to block in place, keeping func_ir's definitions in step."""
+    for index, new_value in found:
+        stmt = block.body[index]
+        definitions = func_ir._definitions[stmt.target.name]
+        definitions[:] = [new_value if d is stmt.value else d for d in definitions]
+        stmt.value = new_value
+    return len(found)
+
+
+def _applies_to(func_id_or_py_func) -> bool:
+    module = getattr(func_id_or_py_func, "modname", None) or getattr(func_id_or_py_func, "__module__", None) or ""
+    return module.split(".")[0] not in _SKIP_MODULES
+
+
+def rewrite_ir(state) -> int:
+    """Rewrite every block of the function being compiled; the number of references replaced."""
+    func_ir = state.func_ir
+    if not _applies_to(func_ir.func_id):
+        return 0
+    return sum(_replace(func_ir, block, _replacements(func_ir, block, state)) for block in func_ir.blocks.values())
+
+
+@register_pass(mutates_CFG=False, analysis_only=False)
+class FastmathCalls(FunctionPass):
+    """Pipeline pass of ``fastmath.jit``: math/numpy exp, log, sin, erf -> dispatch functions."""
+    _name = "fastmath_calls"
+
+    def __init__(self):
+        FunctionPass.__init__(self)
+
+    def run_pass(self, state):
+        return rewrite_ir(state) > 0
+
+
+class FastmathCompiler(CompilerBase):
+    """Numba's nopython pipeline with ``FastmathCalls`` after ``InlineInlinables`` (so the
+    bodies of closures and ``inline='always'`` callees inlined there are rewritten too)."""
+
+    def define_pipelines(self):
+        pm = DefaultPassBuilder.define_nopython_pipeline(self.state)
+        pm.add_pass_after(FastmathCalls, InlineInlinables)
+        pm.finalize()
+        return [pm]
+
+
+class _RegistryRewrite(Rewrite):
+    """The same rewrite as a before-inference rewrite of Numba's registry, active only while
+    the pass is enabled process-wide (the registry has no way to remove an entry)."""
+
+    def __init__(self, state=None):
+        super().__init__(state)
+        self._state = state
+        self._active = _enabled and state is not None and _applies_to(state.func_id)
+
+    def match(self, func_ir, block, typemap, calltypes):
+        if not self._active:
+            return False
+        self._func_ir, self._block = func_ir, block
+        self._found = _replacements(func_ir, block, self._state)
+        return bool(self._found)
+
+    def apply(self):
+        block = self._block.copy()
+        _replace(self._func_ir, block, self._found)
+        return block
+
+
+class _ResolveCalls(Rewrite):
+    """After typing, each call of a dispatch function that was not inlined (the float32
+    scalar calls were) becomes a call of
+    - the original function, for types without a kernel (float64, integers, complex, ...),
+      with the signature Numba's typing gives it: that code is exactly plain Numba's;
+    - in a parallel=True function, the kernel's ufunc (_kernel_ufunc) for float32 arrays:
+      Numba's array-expression rewrite fuses it with the surrounding array operations and
+      the parfor pass makes the result a parallel loop.
+    A float32 array call in any other function stays a call of the separately compiled
+    kernel loop (_flat_loop): fused into an array expression, the kernel loop was left
+    scalar by LLVM whenever a later array expression read its result (e = np.exp(x[r]);
+    out[r] = e / s ran at 4.4 instead of 1.1 ns/element), while the separate loop is
+    vectorised before inlining. It runs first among the after-inference rewrites (before
+    Numba's array-expression rewrite). A call whose new signature would not return the
+    type already inferred is left as it is (same results)."""
+
+    def __init__(self, state=None):
+        super().__init__(state)
+        self._state = state
+        parallel = getattr(getattr(state, "flags", None), "auto_parallel", None)
+        self._parallel = bool(getattr(parallel, "enabled", False))
+        self._kept = set()  # ids of calls left as they are (the registry re-matches each block)
+
+    def match(self, func_ir, block, typemap, calltypes):
+        self._sites = []
+        if typemap is None or not _original_of:
+            return False
+        for index, stmt in enumerate(block.body):
+            expr = stmt.value if isinstance(stmt, ir.Assign) else None
+            if (isinstance(expr, ir.Expr) and expr.op == "call" and expr in calltypes and not expr.vararg
+                    and id(expr) not in self._kept):
+                fnty = typemap.get(expr.func.name)
+                key = getattr(fnty, "typing_key", None) if isinstance(fnty, types.Function) else None
+                if key in _original_of:
+                    function, original, path_of = _original_of[key]
+                    path = path_of(*calltypes[expr].args)
+                    if path is None:
+                        self._sites.append((index, original))
+                    elif path in ("array", "out") and self._parallel:
+                        self._sites.append((index, _kernel_ufunc(function)))
+        self._func_ir, self._block, self._typemap, self._calltypes = func_ir, block, typemap, calltypes
+        return bool(self._sites)
+
+    def apply(self):
+        typingctx = self._state.typingctx
+        block = self._block.copy()
+        body = list(block.body)
+        for index, callee in reversed(self._sites):
+            stmt = body[index]
+            expr = stmt.value
+            fnty = typingctx.resolve_value_type(callee)
+            args = tuple(self._typemap[a.name] for a in expr.args)
+            kws = {k: self._typemap[v.name] for k, v in expr.kws}
+            sig = typingctx.resolve_function_type(fnty, args, kws)
+            if sig is None or sig.return_type != self._typemap[stmt.target.name]:
+                self._kept.add(id(expr))
+                continue
+            var = ir.Var(block.scope, ir_utils.mk_unique_var("$fastmath_callee"), expr.loc)
+            value = ir.Global(getattr(callee, "__name__", "callee"), callee, expr.loc)
+            self._typemap[var.name] = fnty
+            self._func_ir._definitions[var.name] = [value]
+            expr.func = var
+            del self._calltypes[expr]  # a UniqueDict: no overwriting
+            self._calltypes[expr] = sig
+            body.insert(index, ir.Assign(value, var, expr.loc))
+        block.body = body
+        return block
+
+
+# ---- Cache key -------------------------------------------------------------------------
+def _cache_tag():
+    return ("fastmath.numba_pass", _kernels.current_version())
+
+
+def _install():
+    """Register the registry rewrite and wrap Numba's cache key, once per process."""
+    with _lock:
+        if getattr(_install, "done", False):
+            return
+        _table()
+        register_rewrite("before-inference")(_RegistryRewrite)
+        # first among the after-inference rewrites: before RewriteArrayExprs fuses calls
+        rewrite_registry.rewrites["after-inference"].insert(0, _ResolveCalls)
+        index_key = Cache._index_key
+
+        def _index_key(self, sig, codegen):
+            key = index_key(self, sig, codegen)
+            if getattr(self, "_fastmath_pass", False) or (_enabled and _applies_to(self._py_func)):
+                key = key + (_cache_tag(),)
+            return key
+
+        Cache._index_key = _index_key
+        _install.done = True
+
+
+# ---- Public API ------------------------------------------------------------------------
+def enable_numba():
+    """Rewrite every function Numba compiles from now on (until ``disable_numba()``)."""
+    global _enabled
+    _install()
+    _enabled = True
+
+
+def disable_numba():
+    """Stop rewriting; functions already compiled with the pass keep their code."""
+    global _enabled
+    _enabled = False
+
+
+def is_enabled() -> bool:
+    """Whether the process-wide switch is on (``fastmath.jit`` functions use the pass anyway)."""
+    return _enabled
+
+
+@contextlib.contextmanager
+def numba_enabled():
+    """``with fastmath.numba_enabled(): ...``: the pass is on for what compiles inside the
+    block (for lazily compiled ``@njit`` functions that is the first call, not the definition),
+    in every thread (the switch is process-wide); the previous state is restored after it."""
+    global _enabled
+    _install()
+    previous, _enabled = _enabled, True
+    try:
+        yield
+    finally:
+        _enabled = previous
+
+
+def jit(signature_or_function=None, **options):
+    """``numba.njit`` with the pass: ``@fastmath.jit``, ``@fastmath.jit(parallel=True, cache=True)``,
+    ``@fastmath.jit("float32(float32[:])")``; any njit option except ``pipeline_class``."""
+    if "pipeline_class" in options:
+        raise TypeError("fastmath.jit sets pipeline_class itself")
+    _install()
+    if callable(signature_or_function):  # @fastmath.jit (numba rejects an already jitted function)
+        return _jit_function(signature_or_function, None, options)
+    if signature_or_function is None:
+        sigs = None
+    elif isinstance(signature_or_function, list):
+        sigs = signature_or_function
+    else:
+        sigs = [signature_or_function]
+    return lambda func: _jit_function(func, sigs, options)
+
+
+def _jit_function(func, sigs, options):
+    options = dict(options)
+    cache = options.pop("cache", False)
+    disp = numba.njit(pipeline_class=FastmathCompiler, **options)(func)
+    if not isinstance(disp, Dispatcher):  # NUMBA_DISABLE_JIT=1: the Python function itself
+        return disp
+    if cache:
+        disp.enable_caching()
+        disp._cache._fastmath_pass = True  # this function's cache entries carry the pass tag
+    if sigs is not None:
+        with typeinfer.register_dispatcher(disp):
+            for sig in sigs:
+                disp.compile(sig)
+            disp.disable_compile()
+    return disp
