@@ -32,7 +32,7 @@ CONTRACTS = {
     "log": Contract("log", "all float32; x < 0 gives NaN (invalid), ±0 gives -inf (divide-by-zero)",
                     1.0, "float64 libm log (glibc, < 1 ULP of float64)", "log", None, True,
                     ((1.0, 0.0), (0.0, -INF), (-0.0, -INF), (-1.0, NAN), (INF, INF), (-INF, NAN), (NAN, NAN))),
-    "sin": Contract("sin", "all finite float32 (Payne-Hanek reduction beyond 2^24); ±inf gives NaN (invalid)",
+    "sin": Contract("sin", "all finite float32, reduced exactly mod pi/2 however large; ±inf gives NaN (invalid)",
                     1.0, "float64 libm sin (glibc, < 1 ULP of float64, exact reduction)", "sin", "odd", False,
                     ((0.0, 0.0), (-0.0, -0.0), (INF, NAN), (-INF, NAN), (NAN, NAN))),
     "erf": Contract("erf", "all float32; |x| >= 3.92 gives ±1",

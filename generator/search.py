@@ -4,7 +4,9 @@ Start: a population of copies of the empty program f(u) = u. Each generation:
 
 1. draw fresh validation points (the rng of (seed, generation));
 2. make 2N children: a clone of every member, which must re-earn its place on the new
-   points, and N mutants of parents picked by binary tournament on (front, crowding),
+   points, and N mutants of parents picked from the archive (a share ``archive_parents``,
+   uniformly: the best program at each cost so far) or else by binary tournament on
+   (front, crowding),
    mutated (``generator.mutation``), their constants tuned by CMA-ES and, if promising,
    polished to the minimax by LP steps (``generator.tuning``) -- each child's
    randomness comes from (seed, birth);
@@ -41,6 +43,7 @@ from .tuning import minimize, polish
 class SearchConfig:
     population: int = 32  # N; 2N children per generation: N clones, N mutants
     generations: int = 60
+    archive_parents: float = 0.5  # share of mutants whose parent is an archive member (elitism)
     validation_points: int = 4096
     max_cost: int = 16  # in the objective's cost model
     ops: tuple[str, ...] = ("add", "sub", "mul", "div", "fma")
@@ -239,8 +242,13 @@ def run_search(spec: ObjectiveSpec, config: SearchConfig, seed: int, executor=No
             state.births += 1
             tasks.append((spec, config, seed, state.births, member.program, True, points, front))
             parents.append(member)
-        for j in range(config.population):  # and as many mutants of tournament winners
-            parent = pop[_tournament(rng, rank, crowd)]
+        elite = [Individual(p, e, c, r.get("birth", 0), tuple(tuple(x) for x in r.get("lineage", [])))
+                 for c, e, p, r in state.archive.front()]
+        for j in range(config.population):  # and as many mutants: of archive members or tournament winners
+            if rng.random() < config.archive_parents:
+                parent = elite[int(rng.integers(len(elite)))]
+            else:
+                parent = pop[_tournament(rng, rank, crowd)]
             state.births += 1
             tasks.append((spec, config, seed, state.births, parent.program, False, points, front))
             parents.append(parent)
