@@ -27,6 +27,19 @@ def main(argv=None) -> int:
     k.add_argument("--workers", type=int, default=0, help="search processes (default: one per core)")
     k.add_argument("--scheduler", default=None, help="Dask scheduler address: search on that cluster")
     k.add_argument("--choose", choices=("speed", "model"), default="speed")
+    r = sub.add_parser("reals", help="the paper's reals experiment: evolve, compare with classical methods")
+    r.add_argument("--target", default="exp2", help="exp2, exp, log1p, sin, erf")
+    r.add_argument("--lo", type=float, default=0.0)
+    r.add_argument("--hi", type=float, default=1.0)
+    r.add_argument("--ops", type=int, default=12, help="op budget (the largest cost evolved)")
+    r.add_argument("--min-ops", type=int, default=4)
+    r.add_argument("--generations", type=int, default=200)
+    r.add_argument("--population", type=int, default=64)
+    r.add_argument("--fma", action="store_true", help="allow fma (counts 2 ops)")
+    r.add_argument("--seed", type=int, default=0)
+    r.add_argument("--workers", type=int, default=0)
+    r.add_argument("--scheduler", default=None, help="Dask scheduler address")
+    r.add_argument("--out", default="results/reals", help="output directory (resumes a run found there)")
     v = sub.add_parser("verify", help="exhaustively verify the published kernels the runtime uses")
     v.add_argument("--version", default=None, help="a published version (default: the current one)")
     v.add_argument("--functions", type=_functions, default=FUNCTIONS)
@@ -46,6 +59,17 @@ def main(argv=None) -> int:
         except VerificationFailed as exc:
             print(f"NOT PUBLISHED: {exc}. The current version is unchanged.", file=sys.stderr)
             return 1
+        return 0
+    if args.command == "reals":
+        from pathlib import Path
+
+        from .reals import run_reals
+        from .search import SearchConfig
+        ops = ("add", "sub", "mul", "div") + (("fma",) if args.fma else ())
+        config = SearchConfig(population=args.population, generations=args.generations, max_cost=args.ops,
+                              validation_points=1024, ops=ops)
+        run_reals(args.target, args.lo, args.hi, args.ops, config, args.seed, Path(args.out), args.min_ops,
+                  args.workers, args.scheduler)
         return 0
     from .check_published import verify_published
     return verify_published(args.version, args.functions)

@@ -1,7 +1,8 @@
 """Mutations of programs: the search's only way to make new structure.
 
 As in AutoNumerics-Zero: insert a vertex on an edge, remove a vertex, rewire an edge;
-and here also change an op, and re-draw or nudge a constant. Every mutation works on the
+and here also expand a constant into a (zero) term of another node, change an op, and
+re-draw or nudge a constant. Every mutation works on the
 node list in SSA order (operands always point to earlier nodes) and ends with
 ``Program.from_graph``, so its result is always a valid acyclic program with no dead
 nodes. All randomness comes from the ``rng`` passed in.
@@ -15,13 +16,14 @@ import numpy as np
 from .program import ARITY, Node, Program
 
 BINARY = ("add", "sub", "mul", "div")
-KINDS = ("insert", "remove", "rewire", "change_op", "constant")
+KINDS = ("insert", "expand", "remove", "rewire", "change_op", "constant")
 
 
 @dataclass(frozen=True)
 class MutationConfig:
     ops: tuple[str, ...] = ("add", "sub", "mul", "div", "fma")  # ops an insertion may create
-    weights: tuple[float, ...] = (0.5, 0.15, 0.15, 0.1, 0.1)  # of KINDS
+    op_weights: tuple[float, ...] | None = None  # their odds (None: uniform)
+    weights: tuple[float, ...] = (0.4, 0.15, 0.15, 0.1, 0.1, 0.1)  # of KINDS
     max_cost: int = 16  # children costing more are redrawn
     max_nodes: int = 40
     cost_of: object = None  # program -> cost (default Program.cost)
@@ -75,7 +77,8 @@ def insert(nodes, rng, config: MutationConfig):
     v, s = edges[int(rng.integers(len(edges)))]
     pos = len(nodes) if v is None else v
     u = len(nodes) - 1 if v is None else nodes[v].args[s]
-    op = str(rng.choice(config.ops))
+    weights = None if config.op_weights is None else np.asarray(config.op_weights) / sum(config.op_weights)
+    op = str(rng.choice(config.ops, p=weights))
     slot = int(rng.integers(ARITY[op]))  # where the edge's value goes
     new: list[Node] = []
     args = []
@@ -129,6 +132,21 @@ def _neutral(op, slot, args, new):
                 continue
             out[-a - 1] = Node("const", value=value)
     return out
+
+
+def expand(nodes, rng, config):
+    """A constant c becomes fma(0, w, c): the same value, plus a term in an earlier node w
+    (the input, more often than not) that the tuner can grow from zero."""
+    consts = [i for i, n in enumerate(nodes) if n.op == "const"]
+    if not consts:
+        return None
+    v = consts[int(rng.integers(len(consts)))]
+    w = 0 if rng.random() < 0.6 else int(rng.integers(0, v + 1))
+    out = _insert_at(list(nodes), v + 1, [Node("const", value=0.0), Node("fma", (-1, w, v))])
+    made = v + 2
+    out = out[: made + 1] + [Node(n.op, tuple(made if a == v else a for a in n.args), n.value)
+                             for n in out[made + 1:]]
+    return out, made if v == len(nodes) - 1 else len(out) - 1
 
 
 def remove(nodes, rng, config):
@@ -190,7 +208,7 @@ def constant(nodes, rng, config):
     return nodes, len(nodes) - 1
 
 
-MUTATIONS = {"insert": insert, "remove": remove, "rewire": rewire, "change_op": change_op, "constant": constant}
+MUTATIONS = {"insert": insert, "expand": expand, "remove": remove, "rewire": rewire, "change_op": change_op, "constant": constant}
 
 
 def mutate(program: Program, rng: np.random.Generator, config: MutationConfig,

@@ -47,6 +47,7 @@ class SearchConfig:
     validation_points: int = 4096
     max_cost: int = 16  # in the objective's cost model
     ops: tuple[str, ...] = ("add", "sub", "mul", "div", "fma")
+    op_weights: tuple[float, ...] | None = None  # odds of each op in an insertion (None: uniform)
     tune_sigma: float = 0.1  # the paper's CMA-ES step size (relative to each constant)
     tune_popsize: int | None = 16  # None: 4 + 3 ln(k)
     tune_iterations: int = 100
@@ -59,6 +60,7 @@ class SearchConfig:
     def to_dict(self) -> dict:
         d = asdict(self)
         d["ops"] = list(self.ops)
+        d["op_weights"] = None if self.op_weights is None else list(self.op_weights)
         return d
 
 
@@ -136,7 +138,8 @@ def child_task(task) -> dict:
     program, kind, tune_evals = parent, "clone", 0
     if not clone:
         rng = np.random.default_rng([seed, birth])
-        mcfg = MutationConfig(ops=config.ops, max_cost=config.max_cost, cost_of=objective.cost)
+        mcfg = MutationConfig(ops=config.ops, op_weights=config.op_weights, max_cost=config.max_cost,
+                              cost_of=objective.cost)
         program, kind = mutate(parent, rng, mcfg)
         program, tune_evals = tune_constants(objective, program, rng, config)
         if objective.error(program, points) <= config.promising * _bar(front, objective.cost(program)):
