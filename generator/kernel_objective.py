@@ -153,7 +153,11 @@ def draw_inputs(function: str, rng: np.random.Generator, n: int) -> np.ndarray:
 
 
 class KernelObjective:
-    """Max ULP of `function`'s kernel with the candidate in core `slot`."""
+    """Max ULP of `function`'s kernel with the candidate in core `slot`.
+
+    The scaffold declares each core's symmetry (CoreSpec.form): for an odd core the search
+    evolves P with the core u * P(u^2), for an even one P(u^2), so the search starts from
+    f(v) = v in v = u^2 (``full`` turns a searched program into the core in u)."""
 
     def __init__(self, function: str, slot: str, fixed: dict[str, Program], hard=(), tune_points: int = 512,
                  archive_points: int = 1 << 16):
@@ -180,19 +184,24 @@ class KernelObjective:
         self.probe.references(xs, out)
         return out
 
+    def full(self, program: Program) -> Program:
+        """The core in u of a searched program (see the class doc)."""
+        return program.in_form(self.spec.form)
+
     def cost(self, program: Program) -> int:
-        return model_cost(program)
+        return model_cost(self.full(program))
 
     def tune_loss(self, program: Program, constants: np.ndarray) -> np.ndarray:
-        return tune_loss(program, constants, self.tune_u, self.tune_exact, self.tune_weight)
+        return tune_loss(self.full(program), constants, self.tune_u, self.tune_exact, self.tune_weight)
 
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return np.concatenate([draw_inputs(self.function, rng, n), self.hard])
 
-    def max_ulp(self, program: Program, xs: np.ndarray, refs: np.ndarray | None = None) -> tuple[float, float]:
-        """(max ULP, the input where it occurs) of the whole kernel on xs."""
+    def max_ulp(self, core: Program, xs: np.ndarray, refs: np.ndarray | None = None) -> tuple[float, float]:
+        """(max ULP, the input where it occurs) of the whole kernel on xs, with `core` (a
+        program in u, as emitted) in the searched slot."""
         refs = self._references(xs) if refs is None else refs
-        codes, args, values = encode(program)
+        codes, args, values = encode(core)
         worst, at = self.probe.probe_max_ulp(xs, refs, codes, args, values)
         return (float("inf") if worst != worst else float(worst)), float(xs[at])
 
@@ -201,12 +210,13 @@ class KernelObjective:
         that the kernel breaks a special-value rule (infinite error, e.g. -inf for exp) is
         given its own error scaled to float32 ULPs, 2^24 x (core max error), plus one:
         still infeasible, but ranked, so the search has a slope to climb from f(u) = u."""
+        core = self.full(program)
         if points is None:
-            ulp = self.max_ulp(program, self.archive_x, self.archive_ref)[0]
+            ulp = self.max_ulp(core, self.archive_x, self.archive_ref)[0]
         else:
-            ulp = self.max_ulp(program, np.asarray(points, np.float32))[0]
+            ulp = self.max_ulp(core, np.asarray(points, np.float32))[0]
         if ulp == float("inf"):
-            core = float(np.exp(self.tune_loss(program, np.array([program.constants()]))[0]))
+            core = float(np.exp(self.tune_loss(program, np.array([program.constants()]))[0]))  # full() inside
             ulp = 1.0 + 2.0**24 * core
         return ulp
 

@@ -117,9 +117,10 @@ def _every(k, show):
     return maybe
 
 
-def candidates(state, options) -> list:
-    """Feasible Pareto members (archive max ULP < options.feasible_ulp), cheapest first."""
-    return [(c, e, p, r) for c, e, p, r in state.archive.front() if e < options.feasible_ulp]
+def candidates(state, options, form: str) -> list:
+    """Feasible Pareto members (archive max ULP < options.feasible_ulp), cheapest first, as
+    cores in u (the search evolves P of u * P(u^2) or P(u^2) for odd and even cores)."""
+    return [(c, e, p.in_form(form), r) for c, e, p, r in state.archive.front() if e < options.feasible_ulp]
 
 
 def choose_core(function, slot, members, programs, options, staging, meta, log):
@@ -206,7 +207,7 @@ def _make_evolved(function, options, staging, meta, log, executor) -> dict:
     programs, hard, states, chosen, trials = dict(baseline), [], {}, {}, {}
     for spec in scaffold.cores:
         search_spec, state = evolve_core(function, spec.name, programs, hard, options, staging, executor, log)
-        members = candidates(state, options)
+        members = candidates(state, options, spec.form)
         if not members:
             raise VerificationFailed(f"{function}/{spec.name}: the search found no member under "
                                      f"{options.feasible_ulp} ULP on its validation inputs")
@@ -244,7 +245,7 @@ def _make_evolved(function, options, staging, meta, log, executor) -> dict:
             generations=state.generation, births=state.births, evaluations=state.evaluations,
             search_seconds=round(state.seconds, 1), born=record.get("birth"), lineage=record.get("lineage", []),
             candidates=trials[spec.name], baseline=core_entry(spec, baseline[spec.name]))
-        _write_front(staging, function, spec.name, state)
+        _write_front(staging, function, spec.name, state, spec.form)
     facts = {"hard_inputs": [f"0x{h:08x}" for h in hard],
              "vs_baseline_fit": {"n": options.bench_n, "ns_per_element": round(ours, 4),
                                  "baseline_ns_per_element": round(theirs, 4), "speedup": round(theirs / ours, 3)}}
@@ -252,10 +253,11 @@ def _make_evolved(function, options, staging, meta, log, executor) -> dict:
     return _finish(function, kernel, check, cores, facts, options, staging)
 
 
-def _write_front(staging: Path, function: str, slot: str, state) -> None:
+def _write_front(staging: Path, function: str, slot: str, state, form: str) -> None:
     """The core's Pareto front as CSV (model cost, archive max ULP, paper op count, formula)."""
     lines = ["model_cost,archive_max_ulp,ops,birth,formula"]
     for cost, error, program, record in state.archive.front():
+        program = program.in_form(form)
         lines.append(f'{cost},{error!r},{program.cost()},{record.get("birth", "")},"{program.formula()}"')
     emit.write_text_atomic(staging / f"pareto_{function}_{slot}.csv", "\n".join(lines) + "\n")
 

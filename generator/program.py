@@ -133,6 +133,21 @@ class Program:
             nodes.append(node)
         return Program.from_graph(nodes, len(nodes) - 1)
 
+    def in_form(self, form: str) -> "Program":
+        """This program as a core of the given symmetry, in u: "poly" itself, P(u);
+        "even" P(u^2); "odd" u * P(u^2) (this program is P, its input v = u^2)."""
+        if form == "poly":
+            return self
+        if form not in ("even", "odd"):
+            raise ValueError(f"unknown form {form!r}")
+        nodes = [Node("input"), Node("mul", (0, 0))]
+        nodes += [Node(n.op, tuple(a + 1 if a else 1 for a in n.args), n.value) for n in self.nodes[1:]]
+        out = len(nodes) - 1
+        if form == "odd":
+            nodes.append(Node("mul", (0, out)))
+            out += 1
+        return Program.from_graph(nodes, out)
+
     # ---- inspection ---------------------------------------------------------
     @property
     def output(self) -> int:

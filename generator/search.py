@@ -121,9 +121,9 @@ def polish_constants(objective, program: Program, config: SearchConfig) -> tuple
     """program with its constants moved to the minimax of the objective's tuning error."""
     if not program.constants() or not config.polish_iterations:
         return program, 0
-    polished, _, steps = polish(program, objective.tune_u, objective.tune_exact, objective.tune_weight,
-                                config.polish_iterations)
-    return polished, steps
+    polished, _, steps = polish(objective.full(program), objective.tune_u, objective.tune_exact,
+                                objective.tune_weight, config.polish_iterations)
+    return program.with_constants(polished.constants()), steps
 
 
 def _bar(front, cost: int) -> float:

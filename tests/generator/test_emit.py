@@ -1,4 +1,5 @@
 import ast
+from dataclasses import replace
 import json
 
 import numpy as np
@@ -128,3 +129,43 @@ def test_published_manifest_schema(function):
         assert core["formula"] and core["ops"] and core["program"]["nodes"][0]["op"] == "input"
     info = fastmath.info(function)
     assert info["verification"] == check and info["version"] == m["version"]
+
+
+def _passing_check(function, *args, **kwargs):
+    return Verification(function, N_INPUTS, 0.6, "0x3f800001", "0x1p+0", "0x1p+0", "0x1p+0", 5, 0, 0.0, "fake")
+
+
+_TIMINGS = ("created", "speed", "vs_baseline_fit", "search_seconds", "ns_per_element")
+
+
+def _without_timings(value):
+    if isinstance(value, dict):
+        return {k: _without_timings(v) for k, v in value.items() if k not in _TIMINGS}
+    if isinstance(value, list):
+        return [_without_timings(v) for v in value]
+    return value
+
+
+def test_same_seed_and_config_give_the_same_version(tmp_path, monkeypatch):
+    """Two evolved runs with one seed and config publish byte-identical kernels and Pareto
+    fronts, and manifests equal but for timings. (The exhaustive check is replaced by a
+    fake here: what is tested is that the search and emission are deterministic.)"""
+    from generator.search import SearchConfig
+    monkeypatch.setattr(pipeline, "verify_kernel", _passing_check)
+    options = Options(functions=("log",), search=SearchConfig(population=8, generations=3, max_cost=6,
+                                                              validation_points=256),
+                      feasible_ulp=float("inf"), choose="model", bench_n=1 << 10, bench_repeats=3, workers=1)
+    a = pipeline.make_kernels(options, generated=tmp_path / "a", log=lambda *x: None)
+    b = pipeline.make_kernels(options, generated=tmp_path / "b", log=lambda *x: None)
+    files = sorted(p.name for p in a.iterdir() if p.is_file())
+    assert files == sorted(p.name for p in b.iterdir() if p.is_file())
+    assert {"log.py", "manifest.json", "pareto_log_log.csv", "pareto.png"} <= set(files)
+    for name in ("log.py", "pareto_log_log.csv"):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+    ma, mb = (json.loads((d / "manifest.json").read_text()) for d in (a, b))
+    assert _without_timings(ma) == _without_timings(mb)
+    assert ma["functions"]["log"]["method"] == "evolved"
+    core = ma["functions"]["log"]["cores"]["log"]
+    assert core["generations"] == 3 and core["search_seed"] and isinstance(core["lineage"], list)
+    other = pipeline.make_kernels(replace(options, seed=1), generated=tmp_path / "c", log=lambda *x: None)
+    assert (other / "pareto_log_log.csv").read_bytes() != (a / "pareto_log_log.csv").read_bytes()

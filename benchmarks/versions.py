@@ -1,0 +1,23 @@
+"""Speed of two published kernel versions, per function, measured in one process.
+
+    PYTHONPATH=. .venv/bin/python benchmarks/versions.py v2 v3 [n_log2]
+
+Median ns/element over 101 interleaved repeats on the same float32 array (the inputs of
+generator.measure.sample_inputs); ratio = old / new (> 1: the new version is faster).
+"""
+import sys
+
+import numpy as np
+
+from fastmath import _ufuncs
+from fastmath.contract import FUNCTIONS
+from generator.measure import median_ns_per_element, sample_inputs
+
+old, new = sys.argv[1], sys.argv[2]
+n = 1 << (int(sys.argv[3]) if len(sys.argv) > 3 else 16)
+print(f"| function | n | {old} ns | {new} ns | ratio {old}/{new} |\n|---|---|---|---|---|")
+for f in FUNCTIONS:
+    x = sample_inputs(f, n, np.random.default_rng(0))
+    a, b = median_ns_per_element([_ufuncs.make_ufunc(f, _ufuncs._kernels.kernel_module(f, v).__dict__[f"{f}_f32"],
+                                                     _ufuncs._libm.FLOAT64[f], "") for v in (old, new)], x, 101)
+    print(f"| {f} | 2^{n.bit_length() - 1} | {a:.3f} | {b:.3f} | {a / b:.2f} |")
