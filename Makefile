@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv kernels verify test test-fast bench bench-pass clean
+.PHONY: venv kernels reals verify test test-fast bench bench-pass clean
 
 venv: $(STAMP)
 
@@ -16,6 +16,9 @@ $(STAMP): pyproject.toml setup.py
 
 kernels: $(STAMP)
 	$(PY) -m generator kernels
+
+reals: $(STAMP)
+	$(PY) -m generator reals --out results/reals
 
 verify: $(STAMP)
 	$(PY) -m generator verify
