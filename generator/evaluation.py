@@ -12,7 +12,7 @@ import numpy as np
 
 from fastmath._ops import fma
 
-from .program import Program
+from .program import APPLY, Program
 
 _OPCODE = {"input": 0, "const": 1, "neg": 2, "add": 3, "sub": 4, "mul": 5, "div": 6, "fma": 7}
 
@@ -92,18 +92,8 @@ def evaluate_batch(program: Program, constants: np.ndarray, u: np.ndarray) -> np
             elif node.op == "const":
                 v = constants[:, k: k + 1]
                 k += 1
-            elif node.op == "neg":
-                v = -a[0]
-            elif node.op == "add":
-                v = a[0] + a[1]
-            elif node.op == "sub":
-                v = a[0] - a[1]
-            elif node.op == "mul":
-                v = a[0] * a[1]
-            elif node.op == "div":
-                v = a[0] / a[1]
             else:
-                v = a[0] * a[1] + a[2]
+                v = APPLY[node.op](*a)
             vals.append(v)
     return np.broadcast_to(vals[-1], (constants.shape[0], u.shape[1]))
 

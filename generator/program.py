@@ -24,22 +24,24 @@ OP_COST = {"input": 0, "const": 0, "neg": 0, "add": 1, "sub": 1, "mul": 1, "div"
 _INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/"}
 
 
+# What each op computes, on any numbers (mpmath, numpy scalars or arrays). An fma here is a
+# product and a sum: exact in mpmath (at its working precision), rounded twice in numpy;
+# the true fused op of the kernels is in generator.evaluation.
+APPLY = {
+    "neg": lambda a: -a,
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "mul": lambda a, b: a * b,
+    "div": lambda a, b: a / b,
+    "fma": lambda a, b, c: a * b + c,
+}
+
+
 def _fold(op: str, a: list[float]) -> float:
     """One op on float64 constants, as the compiler would fold it (inf/NaN allowed)."""
     import numpy as np
     with np.errstate(all="ignore"):
-        x = [np.float64(v) for v in a]
-        if op == "neg":
-            return float(-x[0])
-        if op == "add":
-            return float(x[0] + x[1])
-        if op == "sub":
-            return float(x[0] - x[1])
-        if op == "mul":
-            return float(x[0] * x[1])
-        if op == "div":
-            return float(x[0] / x[1])
-        return float(x[0] * x[1] + x[2])  # fma of constants; the rounding differs by < 1 ulp
+        return float(APPLY[op](*(np.float64(v) for v in a)))
 
 
 @dataclass(frozen=True)
@@ -198,18 +200,8 @@ class Program:
                 v = mpmath.mpf(u)
             elif node.op == "const":
                 v = mpmath.mpf(node.value)
-            elif node.op == "neg":
-                v = -a[0]
-            elif node.op == "add":
-                v = a[0] + a[1]
-            elif node.op == "sub":
-                v = a[0] - a[1]
-            elif node.op == "mul":
-                v = a[0] * a[1]
-            elif node.op == "div":
-                v = a[0] / a[1]
-            else:  # fma: exact product and sum, as if rounded once at the end
-                v = a[0] * a[1] + a[2]
+            else:  # an fma is exact here: product and sum, as if rounded once at the end
+                v = APPLY[node.op](*a)
             vals.append(v)
         return vals[-1]
 
