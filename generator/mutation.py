@@ -135,17 +135,21 @@ def _neutral(op, slot, args, new):
 
 
 def expand(nodes, rng, config):
-    """A constant c becomes fma(0, w, c): the same value, plus a term in a node w (the
-    input, more often than not, else any node computed before c's first reader) that the
-    tuner can grow from zero."""
+    """A constant c becomes fma(0, w, c) (or 0 * w + c where fma is not among the ops):
+    the same value, plus a term in a node w (the input, more often than not, else any node
+    computed before c's first reader) that the tuner can grow from zero."""
     consts = [i for i, n in enumerate(nodes) if n.op == "const"]
     if not consts:
         return None
     v = consts[int(rng.integers(len(consts)))]
     pos = next((i for i in range(v + 1, len(nodes)) if v in nodes[i].args), len(nodes))
     w = 0 if rng.random() < 0.6 else int(rng.integers(0, pos))
-    out = _insert_at(list(nodes), pos, [Node("const", value=0.0), Node("fma", (-1, w, v))])
-    made = pos + 1
+    if "fma" in config.ops:
+        new = [Node("const", value=0.0), Node("fma", (-1, w, v))]
+    else:
+        new = [Node("const", value=0.0), Node("mul", (-1, w)), Node("add", (-2, v))]
+    out = _insert_at(list(nodes), pos, new)
+    made = pos + len(new) - 1
     out = out[: made + 1] + [Node(n.op, tuple(made if a == v else a for a in n.args), n.value)
                              for n in out[made + 1:]]
     return out, made if v == len(nodes) - 1 else len(out) - 1

@@ -158,3 +158,13 @@ def test_forward_mode_derivatives_match_finite_differences():
             np.testing.assert_allclose(jac[ok, j], fd[ok], rtol=1e-4, atol=1e-6 * (1 + np.abs(fd[ok]).max(initial=0)))
 
 
+
+
+def test_mutations_create_only_the_allowed_ops():
+    """Reals mode without fma: no mutation may bring one in (expand writes 0 * w + c)."""
+    rng = np.random.default_rng(7)
+    config = MutationConfig(ops=("add", "sub", "mul", "div"), max_cost=12)
+    p = Program.identity()
+    for _ in range(500):
+        p, _ = mutate(p, rng, config)
+        assert "fma" not in p.op_counts()
