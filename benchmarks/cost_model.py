@@ -33,7 +33,8 @@ def check(function: str, generations: int, workdir: Path) -> float:
     config = SearchConfig(population=32, generations=generations, max_cost=14, validation_points=1024,
                           op_weights=(1, 1, 1, 1, 3), tune_iterations=40, tune_patience=15)
     state = run_search(spec, config, seed=11)
-    members = [(c, p) for c, _, p, _ in state.archive.front() if c > 0]
+    form = scaffold.cores[0].form  # odd/even cores: the search evolves P of u * P(u^2) or P(u^2)
+    members = [(c, p.in_form(form)) for c, _, p, _ in state.archive.front() if c > 0]
     kernels = []
     for i, (_, program) in enumerate(members):
         d = workdir / f"{function}-{i}"
