@@ -14,7 +14,7 @@ def main(path):
         med[(e["kind"], e["function"], e["n"])][e["side"]] = b["stats"]["median"] / e["n"] * 1e9
     ufuncs = sorted(k for k in med if k[0] == "ufunc")
     if ufuncs:
-        print(f"median ns per float32 element; ratio = other / fastmath (> 1: fastmath faster)")
+        print("median ns per float32 element; ratio = other / fastmath (> 1: fastmath faster)")
         print(f"{'function':8} {'n':>9} | {'fastmath':>8} {'peer':>8} {'ratio':>6} {'(peer)':<18} | "
               f"{'njit fm':>8} {'njit libm':>9} {'ratio':>6}")
     for (kind, function, n) in ufuncs:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import ctypes
 import functools
 
-import numba
 import numpy as np
 from numba import types
 from numba.extending import overload

@@ -1,7 +1,6 @@
 import math
 
 import mpmath
-import numpy as np
 import pytest
 
 import fastmath

@@ -1,6 +1,5 @@
 """Hypothesis properties against mpmath (independent of the float64 libm reference that
 `make verify` uses): ULP bound, odd symmetry, monotonicity."""
-import math
 
 import numpy as np
 from hypothesis import given, settings

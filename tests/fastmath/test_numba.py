@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import fastmath
-from fastmath.contract import CONTRACTS, FUNCTIONS
+from fastmath.contract import FUNCTIONS
 
 SPECIALS = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1e-45, -1e-45, 1.1754942e-38, 88.72284,
                      -103.97, 1e30, -3.4028235e38, 16777216.0, 3.9193, -1.0, 1.0], np.float32)
