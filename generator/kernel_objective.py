@@ -210,11 +210,17 @@ class KernelObjective:
         that the kernel breaks a special-value rule (infinite error, e.g. -inf for exp) is
         given its own error scaled to float32 ULPs, 2^24 x (core max error), plus one:
         still infeasible, but ranked, so the search has a slope to climb from f(u) = u."""
-        core = self.full(program)
         if points is None:
-            ulp = self.max_ulp(core, self.archive_x, self.archive_ref)[0]
-        else:
-            ulp = self.max_ulp(core, np.asarray(points, np.float32))[0]
+            ulp, _ = self.max_ulp(self.full(program), self.archive_x, self.archive_ref)
+            return self._ranked(program, ulp)
+        return self.error_and_worst(program, points)[0]
+
+    def error_and_worst(self, program: Program, points: np.ndarray) -> tuple[float, float]:
+        """(error as in ``error``, the input where the kernel's max ULP occurs)."""
+        ulp, at = self.max_ulp(self.full(program), np.asarray(points, np.float32))
+        return self._ranked(program, ulp), at
+
+    def _ranked(self, program: Program, ulp: float) -> float:
         if ulp == float("inf"):
             core = float(np.exp(self.tune_loss(program, np.array([program.constants()]))[0]))  # full() inside
             ulp = 1.0 + 2.0**24 * core

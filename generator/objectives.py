@@ -99,9 +99,16 @@ class RealsObjective:
 
     def error(self, program: Program, points: np.ndarray | None = None) -> float:
         """Max relative error on pool points (all of them if None)."""
-        idx = slice(None) if points is None else points
-        values = evaluate_batch(program, np.array([program.constants()]), self.pool_u[idx])
-        return float(max_relative_error(values, self.pool_exact[idx][None, :])[0])
+        return self.error_and_worst(program, np.arange(self.pool_u.size) if points is None else points)[0]
+
+    def error_and_worst(self, program: Program, points: np.ndarray) -> tuple[float, int]:
+        """(max relative error on the pool points, the point where it occurs)."""
+        values = evaluate_batch(program, np.array([program.constants()]), self.pool_u[points])[0]
+        with np.errstate(all="ignore"):
+            err = np.abs(values - self.pool_exact[points]) / np.abs(self.pool_exact[points])
+        err = np.where(np.isnan(err), np.inf, err)
+        at = int(np.argmax(err))
+        return float(err[at]), int(points[at])
 
     def exact_error(self, program: Program, points: int = 2000) -> float:
         """Max relative error of the float64-constant program evaluated exactly (mpmath),

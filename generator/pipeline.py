@@ -200,8 +200,8 @@ def _make_fitted(function, options, staging, meta, log) -> dict:
 
 def _make_evolved(function, options, staging, meta, log, executor) -> dict:
     """Evolve each core in turn (the others fixed: evolved ones, else baseline fits), pick
-    the shipped member of each front, verify exhaustively; on failure, add the worst input
-    to the validation set and move the cores one step up their fronts."""
+    the shipped member of each front, verify exhaustively; on failure, record the worst
+    input and move each core one step up its front (to a more accurate member)."""
     scaffold, contract = SCAFFOLDS[function], CONTRACTS[function]
     baseline = {n: f.program for n, f in baseline_fits(scaffold, options.core_budget_log2).items()}
     programs, hard, states, chosen, trials = dict(baseline), [], {}, {}, {}

@@ -2,7 +2,8 @@
 
 Start: a population of copies of the empty program f(u) = u. Each generation:
 
-1. draw fresh validation points (the rng of (seed, generation));
+1. draw fresh validation points (the rng of (seed, generation)), plus the worst points of
+   the last ``hard_points`` programs that entered the archive;
 2. make 2N children: a clone of every member, which must re-earn its place on the new
    points, and N mutants of parents picked from the archive (a share ``archive_parents``,
    uniformly: the best program at each cost so far) or else by binary tournament on
@@ -56,6 +57,7 @@ class SearchConfig:
     # error at their cost are polished to their minimax constants by LP steps.
     polish_iterations: int = 20
     promising: float = 100.0
+    hard_points: int = 64  # validation also uses the worst points of the last archive entrants
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -145,10 +147,11 @@ def child_task(task) -> dict:
         if objective.error(program, points) <= config.promising * _bar(front, objective.cost(program)):
             program, steps = polish_constants(objective, program, config)
             tune_evals += steps
-    error = objective.error(program, points)
+    error, worst = objective.error_and_worst(program, points)
     archive_error = objective.error(program) if not clone else None
-    return {"program": program, "mutation": kind, "error": error, "archive_error": archive_error,
-            "cost": objective.cost(program), "evaluations": tune_evals + 1 + (not clone)}
+    return {"program": program, "mutation": kind, "error": error, "worst_point": worst,
+            "archive_error": archive_error, "cost": objective.cost(program),
+            "evaluations": tune_evals + 1 + (not clone)}
 
 
 def _distinct(children: list) -> list:
@@ -178,17 +181,18 @@ class SearchState:
     archive: Archive = field(default_factory=Archive)
     evaluations: int = 0
     seconds: float = 0.0
+    hard: list = field(default_factory=list)  # worst validation points found so far
 
     def to_dict(self) -> dict:
         return {"generation": self.generation, "births": self.births, "evaluations": self.evaluations,
-                "seconds": self.seconds, "population": [p.to_dict() for p in self.population],
+                "seconds": self.seconds, "hard": self.hard, "population": [p.to_dict() for p in self.population],
                 "archive": [{"cost": c, "error": e, "program": p.to_dict(), "record": r}
                             for c, e, p, r in self.archive.front()]}
 
     @classmethod
     def from_dict(cls, d: dict) -> "SearchState":
         state = cls(d["generation"], d["births"], [Individual.from_dict(p) for p in d["population"]],
-                    Archive(), d["evaluations"], d["seconds"])
+                    Archive(), d["evaluations"], d["seconds"], d["hard"])
         for m in d["archive"]:
             state.archive.offer(m["cost"], m["error"], Program.from_dict(m["program"]), m["record"])
         return state
@@ -237,6 +241,8 @@ def run_search(spec: ObjectiveSpec, config: SearchConfig, seed: int, executor=No
         gen = state.generation + 1
         rng = np.random.default_rng([seed, gen, 0])
         points = objective.draw(rng, config.validation_points)
+        if state.hard:
+            points = np.concatenate([points, np.asarray(state.hard, points.dtype)])
         pop = state.population
         rank, crowd = ranks_and_crowding([(log_error(p.error), p.cost) for p in pop])
         tasks, parents = [], []
@@ -262,9 +268,12 @@ def run_search(spec: ObjectiveSpec, config: SearchConfig, seed: int, executor=No
             lineage = parent.lineage if res["mutation"] == "clone" else parent.lineage + ((birth, res["mutation"]),)
             children.append(Individual(res["program"], res["error"], res["cost"], birth, lineage))
             state.evaluations += res["evaluations"]
-            if res["archive_error"] is not None:
-                state.archive.offer(res["cost"], res["archive_error"], res["program"],
-                                    {"birth": birth, "generation": gen, "lineage": [list(x) for x in lineage]})
+            if res["archive_error"] is not None and state.archive.offer(
+                    res["cost"], res["archive_error"], res["program"],
+                    {"birth": birth, "generation": gen, "lineage": [list(x) for x in lineage]}):
+                worst = res["worst_point"]
+                if worst not in state.hard:
+                    state.hard = (state.hard + [worst])[-config.hard_points:]
         children = _distinct(children)
         keep = nsga2_select([(log_error(c.error), c.cost) for c in children], config.population)
         state.population = [children[i] for i in sorted(keep)]

@@ -47,6 +47,8 @@ def test_resume_after_interruption_gives_the_same_result(tmp_path):
     assert resumed.generation == TINY.generations
     assert _result(resumed) == _result(straight)
     assert resumed.births == straight.births
+    # the worst validation points of archive entrants are kept (and checkpointed) for reuse
+    assert straight.hard and resumed.hard == straight.hard
 
 
 def test_a_process_pool_gives_the_same_result():
