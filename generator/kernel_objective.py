@@ -8,7 +8,7 @@ internal arithmetic, true fma, the scaffold's reduction, reconstruction, selects
 final rounding), against float64 libm, with ``generator.verify.ulp_error``'s rules.
 
 Selection error: max ULP on stratified float32 validation inputs, drawn fresh each
-generation, plus fixed hard inputs (e.g. an exhaustive check's worst input). Constant
+generation (the search adds the worst inputs it has found so far). Constant
 tuning: log of the core's own max error (relative or absolute, per the scaffold's
 CoreSpec) on its interval, in numpy float64 -- a fast proxy of the kernel's error.
 Cost: a throughput model of the compiled core (``OP_LATENCY``), checked against
@@ -159,25 +159,24 @@ class KernelObjective:
     evolves P with the core u * P(u^2), for an even one P(u^2), so the search starts from
     f(v) = v in v = u^2 (``full`` turns a searched program into the core in u)."""
 
-    def __init__(self, function: str, slot: str, fixed: dict[str, Program], hard=(), tune_points: int = 512,
+    def __init__(self, function: str, slot: str, fixed: dict[str, Program], tune_points: int = 512,
                  archive_points: int = 1 << 16):
         self.function, self.slot = function, slot
         self.spec = next(s for s in SCAFFOLDS[function].cores if s.name == slot)
         self.probe = load_probe(probe_source(function, slot, fixed))
-        self.hard = np.array(hard, np.uint32).view(np.float32)
         u = chebyshev_points(self.spec.lo, self.spec.hi, tune_points)
         self.tune_u = u[u != 0] if self.spec.form == "odd" else u
         self.tune_exact = mp_values(self.spec.target, self.tune_u)
         relative = self.spec.error == "relative"
         self.tune_weight = 1.0 / np.abs(self.tune_exact) if relative else np.ones_like(self.tune_exact)
         rng = np.random.default_rng(2024)  # part of the objective, not of a run
-        self.archive_x = np.concatenate([draw_inputs(function, rng, archive_points), self.hard])
+        self.archive_x = draw_inputs(function, rng, archive_points)
         self.archive_ref = self._references(self.archive_x)
 
     @classmethod
-    def from_params(cls, function, slot, fixed, hard=(), **kw):
+    def from_params(cls, function, slot, fixed, **kw):
         fixed = {name: Program.from_dict(json.loads(text)) for name, text in fixed}
-        return cls(function, slot, fixed, hard, **kw)
+        return cls(function, slot, fixed, **kw)
 
     def _references(self, xs):
         out = np.empty(xs.size)
@@ -195,7 +194,7 @@ class KernelObjective:
         return tune_loss(self.full(program), constants, self.tune_u, self.tune_exact, self.tune_weight)
 
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        return np.concatenate([draw_inputs(self.function, rng, n), self.hard])
+        return draw_inputs(self.function, rng, n)
 
     def max_ulp(self, core: Program, xs: np.ndarray, refs: np.ndarray | None = None) -> tuple[float, float]:
         """(max ULP, the input where it occurs) of the whole kernel on xs, with `core` (a
@@ -227,10 +226,9 @@ class KernelObjective:
         return ulp
 
 
-def kernel_spec(function: str, slot: str, fixed: dict[str, Program], hard=()):
+def kernel_spec(function: str, slot: str, fixed: dict[str, Program]):
     """The ObjectiveSpec of a kernel search (picklable and hashable: programs as JSON text;
     workers rebuild the objective from it)."""
     from .search import ObjectiveSpec
     return ObjectiveSpec.make("kernel", function=function, slot=slot,
-                              fixed=tuple((n, json.dumps(p.to_dict())) for n, p in sorted(fixed.items())),
-                              hard=tuple(int(h) for h in hard))
+                              fixed=tuple((n, json.dumps(p.to_dict())) for n, p in sorted(fixed.items())))

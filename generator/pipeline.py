@@ -96,10 +96,10 @@ def slot_seed(seed: int, function: str, slot: str) -> int:
     return int(np.random.SeedSequence(words).generate_state(1)[0])
 
 
-def evolve_core(function, slot, programs, hard, options, staging, executor, log):
+def evolve_core(function, slot, programs, options, staging, executor, log):
     """Run (or resume) the search for one core; its final state."""
     fixed = {n: p for n, p in programs.items() if n != slot}
-    spec = kernel_spec(function, slot, fixed, hard)
+    spec = kernel_spec(function, slot, fixed)
     checkpoint = staging / f"{function}.{slot}.search.json"
     t0 = time.perf_counter()
     state = run_search(spec, options.search, slot_seed(options.seed, function, slot), executor, checkpoint,
@@ -107,7 +107,7 @@ def evolve_core(function, slot, programs, hard, options, staging, executor, log)
     log(f"{function}/{slot}: {state.generation} generations, {state.births} births, "
         f"{state.evaluations / max(state.seconds, 1e-9):,.0f} evaluations/s, Pareto front of {len(state.archive)} "
         f"({time.perf_counter() - t0:.0f} s here)")
-    return spec, state
+    return state
 
 
 def _every(k, show):
@@ -204,14 +204,14 @@ def _make_evolved(function, options, staging, meta, log, executor) -> dict:
     input and move each core one step up its front (to a more accurate member)."""
     scaffold, contract = SCAFFOLDS[function], CONTRACTS[function]
     baseline = {n: f.program for n, f in baseline_fits(scaffold, options.core_budget_log2).items()}
-    programs, hard, states, chosen, trials = dict(baseline), [], {}, {}, {}
+    programs, failed_inputs, states, chosen, trials = dict(baseline), [], {}, {}, {}
     for spec in scaffold.cores:
-        search_spec, state = evolve_core(function, spec.name, programs, hard, options, staging, executor, log)
+        state = evolve_core(function, spec.name, programs, options, staging, executor, log)
         members = candidates(state, options, spec.form)
         if not members:
             raise VerificationFailed(f"{function}/{spec.name}: the search found no member under "
                                      f"{options.feasible_ulp} ULP on its validation inputs")
-        states[spec.name] = (search_spec, state, members)
+        states[spec.name] = (state, members)
         chosen[spec.name], trials[spec.name] = choose_core(function, spec.name, members, programs, options,
                                                            staging, meta, log)
         programs[spec.name] = chosen[spec.name][2]
@@ -221,13 +221,18 @@ def _make_evolved(function, options, staging, meta, log, executor) -> dict:
         check = _verify(function, kernel, options, log)
         if check.proves(contract.max_ulp):
             break
-        hard.append(int(check.worst_input, 16))
+        failed_inputs.append(check.worst_input)
         log(f"{function}: does not verify; each core moves one step up its Pareto front")
-        for name, (_, _, members) in states.items():
+        moved = False
+        for name, (_, members) in states.items():
             at = next(i for i, m in enumerate(members) if m[2] == programs[name])
             if at + 1 < len(members):
                 chosen[name] = members[at + 1]
                 programs[name] = members[at + 1][2]
+                moved = True
+        if not moved:
+            raise VerificationFailed(f"{function}: no more accurate Pareto member to try "
+                                     f"(last: {check.max_ulp:.4f} ULP at {check.worst_input})")
     else:
         raise VerificationFailed(f"{function}: no evolved kernel verified under {contract.max_ulp} ULP "
                                  f"(last: {check.max_ulp:.4f} ULP at {check.worst_input})")
@@ -238,7 +243,7 @@ def _make_evolved(function, options, staging, meta, log, executor) -> dict:
     ours, theirs = time_kernels(function, [kernel, base_kernel], options.bench_n, options.bench_repeats, options.seed)
     cores = {}
     for spec in scaffold.cores:
-        search_spec, state, members = states[spec.name]
+        state, _ = states[spec.name]
         cost, error, program, record = chosen[spec.name]
         cores[spec.name] = core_entry(
             spec, program, archive_max_ulp=error, search_seed=slot_seed(options.seed, function, spec.name),
@@ -246,7 +251,7 @@ def _make_evolved(function, options, staging, meta, log, executor) -> dict:
             search_seconds=round(state.seconds, 1), born=record.get("birth"), lineage=record.get("lineage", []),
             candidates=trials[spec.name], baseline=core_entry(spec, baseline[spec.name]))
         _write_front(staging, function, spec.name, state, spec.form)
-    facts = {"hard_inputs": [f"0x{h:08x}" for h in hard],
+    facts = {"failed_inputs": failed_inputs,
              "vs_baseline_fit": {"n": options.bench_n, "ns_per_element": round(ours, 4),
                                  "baseline_ns_per_element": round(theirs, 4), "speedup": round(theirs / ours, 3)}}
     log(f"{function}: {ours:.3f} ns/element vs the baseline fit's {theirs:.3f} (x{theirs / ours:.2f})")
