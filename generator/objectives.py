@@ -55,14 +55,6 @@ def tune_loss(program: Program, constants: np.ndarray, u, exact, weight) -> np.n
         return np.log(err)
 
 
-def max_relative_error(values: np.ndarray, exact: np.ndarray) -> np.ndarray:
-    """Row-wise max |v - e| / |e| (NaN counts as infinite)."""
-    with np.errstate(all="ignore"):
-        err = np.abs(values - exact) / np.abs(exact)
-    err = np.where(np.isnan(err), np.inf, err)
-    return err.max(axis=-1)
-
-
 @dataclass
 class RealsObjective:
     """Approximate `target` on [lo, hi]; error = max relative error (float64 evaluation,
