@@ -9,7 +9,8 @@ import sys
 
 import numpy as np
 
-from fastmath import _ufuncs
+from fastmath import _kernels, _libm
+from fastmath._ufuncs import make_ufunc
 from fastmath.contract import FUNCTIONS
 from generator.measure import median_ns_per_element, sample_inputs
 
@@ -18,6 +19,6 @@ n = 1 << (int(sys.argv[3]) if len(sys.argv) > 3 else 16)
 print(f"| function | n | {old} ns | {new} ns | ratio {old}/{new} |\n|---|---|---|---|---|")
 for f in FUNCTIONS:
     x = sample_inputs(f, n, np.random.default_rng(0))
-    a, b = median_ns_per_element([_ufuncs.make_ufunc(f, _ufuncs._kernels.kernel_module(f, v).__dict__[f"{f}_f32"],
-                                                     _ufuncs._libm.FLOAT64[f], "") for v in (old, new)], x, 101)
+    kernels = [getattr(_kernels.kernel_module(f, v), f"{f}_f32") for v in (old, new)]
+    a, b = median_ns_per_element([make_ufunc(f, k, _libm.FLOAT64[f], "") for k in kernels], x, 101)
     print(f"| {f} | 2^{n.bit_length() - 1} | {a:.3f} | {b:.3f} | {a / b:.2f} |")
