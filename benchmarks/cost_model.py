@@ -39,7 +39,7 @@ def check(function: str, generations: int, workdir: Path) -> float:
     for i, (_, program) in enumerate(members):
         d = workdir / f"{function}-{i}"
         d.mkdir()
-        kernels.append(pipeline.render(function, {**fits, slot: program}, PROVENANCE, d)[1])
+        kernels.append(pipeline.render(scaffold, {**fits, slot: program}, PROVENANCE, d)[1])
     times = pipeline.time_kernels(function, kernels, 1 << 16, 51, 0)
     print(f"\n{function}/{slot}: {len(members)} Pareto members after {generations} generations")
     print("model cost | ops (paper) | ns/element | program")

@@ -64,3 +64,27 @@ def kernel(fn):
     flag of the function that first calls it (Numba's ConfigStack): a caller compiled
     with fastmath=True would otherwise get a kernel LLVM may reassociate."""
     return numba.njit(error_model="numpy", fastmath=False, cache=True)(fn)
+
+
+def _int32_op(name: str, doc: str):
+    """An int32 (op) int32 -> int32 intrinsic: one LLVM i32 instruction, wrapping as C does.
+    Numba widens int32 arithmetic to int64, and the widened ops then take two vectors of
+    8 lanes where one of 16 would do; kernels computing in float32 use these instead."""
+    @intrinsic
+    def op(typingctx, a, b):
+        if a != types.int32 or b != types.int32:
+            return None
+
+        def codegen(context, builder, signature, args):
+            return getattr(builder, name)(*args)
+
+        return types.int32(a, b), codegen
+
+    op.__doc__ = doc
+    return op
+
+
+add_i32 = _int32_op("add", "a + b in int32 (wrapping).")
+sub_i32 = _int32_op("sub", "a - b in int32 (wrapping).")
+shl_i32 = _int32_op("shl", "a << b in int32, 0 <= b < 32.")
+sar_i32 = _int32_op("ashr", "a >> b in int32 (arithmetic: rounds toward -inf), 0 <= b < 32.")

@@ -37,6 +37,10 @@ def next_version(generated: Path) -> str:
     return f"v{int(versions[-1][1:]) + 1 if versions else 1}"
 
 
+_ARITHMETIC = {"float64": "rounded once from float64 internal arithmetic",
+               "float32": "in float32 arithmetic throughout (float32 internal precision)"}
+
+
 def render_kernel(scaffold: Scaffold, programs: dict[str, Program], provenance: dict) -> str:
     """The kernel source of one function: header, provenance, constants, cores, scaffold."""
     fn = scaffold.function
@@ -44,7 +48,7 @@ def render_kernel(scaffold: Scaffold, programs: dict[str, Program], provenance: 
         HEADER,
         f"# fastmath kernel {provenance['version']}/{fn}: seed {provenance['seed']}, "
         f"config {provenance['config_hash']}, generator commit {provenance['generator_commit']}.",
-        '"""' + f"{fn}(x) for float32, rounded once from float64 internal arithmetic.",
+        '"""' + f"{fn}(x) for float32, {_ARITHMETIC[scaffold.internal_precision]}.",
         "",
         f"Domain: {provenance['domain']}.",
         f"Contract: error < {provenance['max_ulp_contract']:g} ULP for every float32 input (fastmath.contract);",
@@ -56,7 +60,8 @@ def render_kernel(scaffold: Scaffold, programs: dict[str, Program], provenance: 
         '"""',
         "import numpy as np",
         "",
-        "from fastmath._ops import bits_float, float_bits, fma, kernel",
+        "from fastmath._ops import " + ("add_i32, bits_float, float_bits, fma, kernel, sar_i32, shl_i32, sub_i32"
+                                        if scaffold.int32_ops else "bits_float, float_bits, fma, kernel"),
         "",
         "PROVENANCE = " + json.dumps(provenance, indent=4, sort_keys=True),
         "",
@@ -66,7 +71,8 @@ def render_kernel(scaffold: Scaffold, programs: dict[str, Program], provenance: 
         lines.append(f"{c.name} = {c.source}  # {c.origin}")
     for spec in scaffold.cores:
         program = programs[spec.name]
-        consts, fn_lines = program.to_python(f"core_{spec.name}", f"{spec.name.upper()}_C", var="u")
+        consts, fn_lines = program.to_python(f"core_{spec.name}", f"{spec.name.upper()}_C", var="u",
+                                             precision=spec.precision)
         lines += ["", "", f"# ---- Core {spec.name}: {spec.note} on [{spec.lo:.6g}, {spec.hi:.6g}] "
                   f"({provenance['method']}, cost {program.cost()}) " + "-" * 10]
         lines += consts

@@ -28,6 +28,7 @@ class CoreSpec:
     form: str = "poly"  # "poly", "even" or "odd" (see Program.polynomial)
     error: str = "relative"  # how the budget is measured: "relative" or "absolute"
     note: str = ""
+    precision: str = "float64"  # the core's arithmetic and constants: "float64" or "float32"
 
     def reduced_target(self, v):
         """The function the polynomial in v fits (v = u, or v = u^2 for even/odd forms)."""

@@ -3,7 +3,7 @@
 For one core slot of one function's scaffold, a *probe* kernel is rendered: the kernel
 exactly as ``generator.emit`` writes it (the same scaffold body, the other cores fixed),
 except that the searched core is run by a small scalar interpreter over the candidate's
-opcode arrays. So a candidate is measured with the kernel's true semantics (float64
+opcode arrays. So a candidate is measured with the kernel's true semantics (the scaffold's float64 or float32
 internal arithmetic, true fma, the scaffold's reduction, reconstruction, selects and
 final rounding), against float64 libm, with ``generator.verify.ulp_error``'s rules.
 
@@ -29,7 +29,7 @@ from . import emit
 from .evaluation import encode
 from .objectives import chebyshev_points, mp_values, tune_loss
 from .program import Program
-from .scaffolds import SCAFFOLDS
+from .scaffolds import scaffold
 
 ROOT = Path(__file__).resolve().parent.parent
 PROBE_DIR = ROOT / ".cache" / "probe"
@@ -49,7 +49,8 @@ _INTERPRETER = '''
 
 @kernel
 def run_core(codes, args, values, reg, u):
-    """The searched core, interpreted: same ops, same order, true fma, float64."""
+    """The searched core, interpreted: same ops, same order, true fma, in the core's
+    precision (that of reg and values)."""
     n = codes.shape[0]
     for i in range(n):
         c = codes[i]
@@ -75,7 +76,7 @@ def run_core(codes, args, values, reg, u):
 
 @kernel
 def probe_max_ulp(xs, refs, codes, args, values):
-    reg = np.empty(codes.shape[0])
+    reg = np.empty(codes.shape[0], np.CORE_DTYPE)
     worst, at = -1.0, 0
     for i in range(xs.shape[0]):
         err = ulp_error(FUNCTION_f32(xs[i], codes, args, values, reg), refs[i])
@@ -91,19 +92,22 @@ def references(xs, out):
 '''
 
 
-def probe_source(function: str, slot: str, fixed: dict[str, Program]) -> str:
-    """Kernel source for `function` whose core `slot` is interpreted (see module doc)."""
-    scaffold = SCAFFOLDS[function]
+def probe_source(function: str, slot: str, fixed: dict[str, Program], variant: str | None = None) -> str:
+    """Kernel source for `function` (scaffold `variant`) whose core `slot` is interpreted
+    (see module doc)."""
+    chosen = scaffold(function, variant)
+    spec = next(s for s in chosen.cores if s.name == slot)
     programs = {**fixed, slot: Program.identity()}
     provenance = {"version": "probe", "seed": 0, "config_hash": "probe", "generator_commit": "probe",
                   "domain": "probe", "max_ulp_contract": 1.0, "method": f"probe of core {slot}"}
-    source = emit.render_kernel(scaffold, programs, provenance)
+    source = emit.render_kernel(chosen, programs, provenance)
     head, body = source.split("# ---- Kernel", 1)
     body, n = re.subn(rf"\bdef {function}_f32\(x\):", f"def {function}_f32(x, codes, args, values, reg):", body)
     assert n == 1, "scaffold body must define the kernel as f(x)"
     body, n = re.subn(rf"\bcore_{slot}\(", "run_core(codes, args, values, reg, ", body)
     assert n >= 1, f"scaffold body never calls core_{slot}"
-    tail = _INTERPRETER.replace("FUNCTION", function).replace("REFERENCE", f"{function}_f64")
+    tail = (_INTERPRETER.replace("FUNCTION", function).replace("REFERENCE", f"{function}_f64")
+            .replace("CORE_DTYPE", spec.precision))
     imports = f"from fastmath._libm import {function}_f64\nfrom generator.verify import ulp_error\n"
     return head + imports + "# ---- Kernel" + body + tail
 
@@ -160,10 +164,11 @@ class KernelObjective:
     f(v) = v in v = u^2 (``full`` turns a searched program into the core in u)."""
 
     def __init__(self, function: str, slot: str, fixed: dict[str, Program], tune_points: int = 512,
-                 archive_points: int = 1 << 16):
+                 archive_points: int = 1 << 16, variant: str | None = None):
         self.function, self.slot = function, slot
-        self.spec = next(s for s in SCAFFOLDS[function].cores if s.name == slot)
-        self.probe = load_probe(probe_source(function, slot, fixed))
+        self.spec = next(s for s in scaffold(function, variant).cores if s.name == slot)
+        self.dtype = np.dtype(self.spec.precision)
+        self.probe = load_probe(probe_source(function, slot, fixed, variant))
         u = chebyshev_points(self.spec.lo, self.spec.hi, tune_points)
         self.tune_u = u[u != 0] if self.spec.form == "odd" else u
         self.tune_exact = mp_values(self.spec.target, self.tune_u)
@@ -201,7 +206,7 @@ class KernelObjective:
         program in u, as emitted) in the searched slot."""
         refs = self._references(xs) if refs is None else refs
         codes, args, values = encode(core)
-        worst, at = self.probe.probe_max_ulp(xs, refs, codes, args, values)
+        worst, at = self.probe.probe_max_ulp(xs, refs, codes, args, values.astype(self.dtype))
         return (float("inf") if worst != worst else float(worst)), float(xs[at])
 
     def error(self, program: Program, points: np.ndarray | None = None) -> float:
@@ -226,9 +231,11 @@ class KernelObjective:
         return ulp
 
 
-def kernel_spec(function: str, slot: str, fixed: dict[str, Program]):
+def kernel_spec(function: str, slot: str, fixed: dict[str, Program], variant: str | None = None):
     """The ObjectiveSpec of a kernel search (picklable and hashable: programs as JSON text;
-    workers rebuild the objective from it)."""
+    workers rebuild the objective from it). The default variant adds no parameter, so its
+    specs (and search seeds, checkpoints) are those of runs made before variants existed."""
     from .search import ObjectiveSpec
+    extra = {} if variant in (None, scaffold(function).variant) else {"variant": variant}
     return ObjectiveSpec.make("kernel", function=function, slot=slot,
-                              fixed=tuple((n, json.dumps(p.to_dict())) for n, p in sorted(fixed.items())))
+                              fixed=tuple((n, json.dumps(p.to_dict())) for n, p in sorted(fixed.items())), **extra)

@@ -1,10 +1,13 @@
 """`make kernels`: make every function's cores, verify each kernel exhaustively, publish.
 
-Per function: fit the cores (this issue: classical baseline fits), emit the kernel into a
-staging directory, verify all 2^32 inputs; on failure tighten the core budget and try
-again; a function that never verifies stops the run and nothing is published. Each
-verified function is checkpointed in the staging directory, so a re-run with the same
-options resumes where an interrupted one stopped.
+Per function and scaffold variant (``generator.scaffolds.VARIANTS``): evolve the cores
+(or, with method "baseline fit", fit them classically; the default variant only), emit
+the kernel into a staging directory, verify all 2^32 inputs; on failure move the cores
+up their Pareto fronts (or tighten the fits' budget) and try again. Of the variants that
+verify, the fastest (timed in one process) ships; a function with none stops the run and
+nothing is published. Searches checkpoint every generation and each finished function is
+checkpointed in the staging directory, so a re-run with the same options resumes where
+an interrupted one stopped.
 """
 from __future__ import annotations
 
@@ -26,7 +29,7 @@ from .fit import fit_core
 from .kernel_objective import kernel_spec, model_cost
 from .measure import measure_speed, median_ns_per_element, sample_inputs
 from .options import Options
-from .scaffolds import SCAFFOLDS
+from .scaffolds import SCAFFOLDS, VARIANTS, Scaffold
 from .search import default_executor, progress_line, run_search
 from .verify import verify_kernel
 
@@ -72,14 +75,17 @@ def core_entry(spec, program, **facts) -> dict:
 
 
 def baseline_fits(scaffold, budget_log2: float) -> dict:
+    """Classical fits of each core, to the scaffold's own budget if it sets one."""
+    if scaffold.fit_budget_log2 is not None:
+        budget_log2 = scaffold.fit_budget_log2
     return {spec.name: fit_core(spec, 2.0 ** budget_log2) for spec in scaffold.cores}
 
 
-def render(function: str, programs: dict, provenance: dict, directory: Path) -> tuple[Path, object]:
+def render(scaffold: Scaffold, programs: dict, provenance: dict, directory: Path) -> tuple[Path, object]:
     """Emit one kernel into directory and load it: (path, float32 kernel)."""
-    source = emit.render_kernel(SCAFFOLDS[function], programs, provenance)
-    path = emit.write_kernel(directory, function, source)
-    return path, load_kernel(path, function)
+    source = emit.render_kernel(scaffold, programs, provenance)
+    path = emit.write_kernel(directory, scaffold.function, source)
+    return path, load_kernel(path, scaffold.function)
 
 
 def time_kernels(function: str, kernels: list, n: int, repeats: int, seed: int) -> list[float]:
@@ -96,15 +102,28 @@ def slot_seed(seed: int, function: str, slot: str) -> int:
     return int(np.random.SeedSequence(words).generate_state(1)[0])
 
 
-def evolve_core(function, slot, programs, options, staging, executor, log):
+def _label(scaffold: Scaffold) -> str:
+    """How files and logs name a scaffold: the function, plus the variant unless default."""
+    default = scaffold.variant == SCAFFOLDS[scaffold.function].variant
+    return scaffold.function if default else f"{scaffold.function}-{scaffold.variant}"
+
+
+def core_seed(seed: int, scaffold: Scaffold, slot: str) -> int:
+    """slot_seed of the core; other variants' cores are named slot@variant."""
+    default = scaffold.variant == SCAFFOLDS[scaffold.function].variant
+    return slot_seed(seed, scaffold.function, slot if default else f"{slot}@{scaffold.variant}")
+
+
+def evolve_core(scaffold: Scaffold, slot, programs, options, staging, executor, log):
     """Run (or resume) the search for one core; its final state."""
+    function, label = scaffold.function, _label(scaffold)
     fixed = {n: p for n, p in programs.items() if n != slot}
-    spec = kernel_spec(function, slot, fixed)
-    checkpoint = staging / f"{function}.{slot}.search.json"
+    spec = kernel_spec(function, slot, fixed, scaffold.variant)
+    checkpoint = staging / f"{label}.{slot}.search.json"
     t0 = time.perf_counter()
-    state = run_search(spec, options.search, slot_seed(options.seed, function, slot), executor, checkpoint,
-                       progress=_every(10, progress_line(f"{function}/{slot}")))
-    log(f"{function}/{slot}: {state.generation} generations, {state.births} births, "
+    state = run_search(spec, options.search, core_seed(options.seed, scaffold, slot), executor, checkpoint,
+                       progress=_every(10, progress_line(f"{label}/{slot}")))
+    log(f"{label}/{slot}: {state.generation} generations, {state.births} births, "
         f"{state.evaluations / max(state.seconds, 1e-9):,.0f} evaluations/s, Pareto front of {len(state.archive)} "
         f"({time.perf_counter() - t0:.0f} s here)")
     return state
@@ -123,18 +142,19 @@ def candidates(state, options, form: str) -> list:
     return [(c, e, p.in_form(form), r) for c, e, p, r in state.archive.front() if e < options.feasible_ulp]
 
 
-def choose_core(function, slot, members, programs, options, staging, meta, log):
+def choose_core(scaffold: Scaffold, slot, members, programs, options, staging, meta, log):
     """Among the cheapest feasible members, the one to ship: by measured speed of the whole
     kernel (or by the cost model), with each candidate's facts for the manifest."""
+    function, label = scaffold.function, _label(scaffold)
     trial = members[: options.candidates]
     timed = []
     if options.choose == "speed" and len(trial) > 1:
         kernels = []
         for i, (_, _, program, _) in enumerate(trial):
-            probe_dir = staging / f".choose-{function}-{slot}-{i}"
+            probe_dir = staging / f".choose-{label}-{slot}-{i}"
             probe_dir.mkdir(exist_ok=True)
-            _, k = render(function, {**programs, slot: program}, _provenance(function, meta, options, programs, "trial"),
-                          probe_dir)
+            _, k = render(scaffold, {**programs, slot: program},
+                          _provenance(scaffold, meta, options, programs, "trial"), probe_dir)
             kernels.append(k)
         timed = time_kernels(function, kernels, options.bench_n, 31, options.seed)
         pick = min(range(len(trial)), key=lambda i: (timed[i], trial[i][0]))
@@ -142,15 +162,16 @@ def choose_core(function, slot, members, programs, options, staging, meta, log):
         pick = 0
     facts = [{"model_cost": c, "archive_max_ulp": e, "formula": p.formula(),
               **({"ns_per_element": round(timed[i], 4)} if timed else {})} for i, (c, e, p, _) in enumerate(trial)]
-    log(f"{function}/{slot}: candidates " + "; ".join(
+    log(f"{label}/{slot}: candidates " + "; ".join(
         f"cost {f['model_cost']} ({f['archive_max_ulp']:.3f} ULP" + (f", {f['ns_per_element']:.3f} ns)" if timed else ")")
         for f in facts) + f" -> #{pick}")
     return trial[pick], facts
 
 
-def _provenance(function, meta, options, programs, method) -> dict:
-    scaffold, contract = SCAFFOLDS[function], CONTRACTS[function]
-    return {**meta, "function": function, "method": method, "internal_precision": scaffold.internal_precision,
+def _provenance(scaffold: Scaffold, meta, options, programs, method) -> dict:
+    contract = CONTRACTS[scaffold.function]
+    return {**meta, "function": scaffold.function, "method": method, "variant": scaffold.variant,
+            "internal_precision": scaffold.internal_precision,
             "domain": contract.domain, "max_ulp_contract": contract.max_ulp,
             "cores": {name: p.to_dict() for name, p in programs.items()}}
 
@@ -166,11 +187,12 @@ def make_function(function: str, options: Options, staging: Path, meta: dict, lo
     return _make_fitted(function, options, staging, meta, log)
 
 
-def _verify(function, kernel, options, log):
-    log(f"{function}: verifying all 2^32 inputs")
+def _verify(function, kernel, options, log, label=None):
+    label = label or function
+    log(f"{label}: verifying all 2^32 inputs")
     check = verify_kernel(function, kernel, _libm.FLOAT64[function], CONTRACTS[function].reference,
-                          block=options.verify_block, progress=_progress)
-    log(f"{function}: max {check.max_ulp:.4f} ULP at {check.worst_input} "
+                          block=options.verify_block, progress=lambda f, d, t, w: _progress(label, d, t, w))
+    log(f"{label}: max {check.max_ulp:.4f} ULP at {check.worst_input} "
         f"({check.count_over_half_ulp} inputs > 0.5 ULP) in {check.seconds:.0f} s")
     return check
 
@@ -181,8 +203,8 @@ def _make_fitted(function, options, staging, meta, log) -> dict:
     for attempt in range(options.budget_retries + 1):
         fits = baseline_fits(scaffold, budget_log2)
         programs = {n: f.program for n, f in fits.items()}
-        provenance = {**_provenance(function, meta, options, programs, options.method), "core_budget_log2": budget_log2}
-        path, kernel = render(function, programs, provenance, staging)
+        provenance = {**_provenance(scaffold, meta, options, programs, options.method), "core_budget_log2": budget_log2}
+        path, kernel = render(scaffold, programs, provenance, staging)
         log(f"{function}: cores " + ", ".join(f"{n} degree {f.degree} (error {f.max_error:.2e})" for n, f in fits.items()))
         check = _verify(function, kernel, options, log)
         if check.proves(contract.max_ulp):
@@ -195,34 +217,73 @@ def _make_fitted(function, options, staging, meta, log) -> dict:
     cores = {spec.name: core_entry(spec, fits[spec.name].program, degree=fits[spec.name].degree,
                                    fit_error=fits[spec.name].max_error, fit_error_kind=spec.error)
              for spec in scaffold.cores}
-    return _finish(function, kernel, check, cores, {"core_budget_log2": budget_log2}, options, staging)
+    return _finish(scaffold, kernel, check, cores, {"core_budget_log2": budget_log2}, options, staging)
 
 
 def _make_evolved(function, options, staging, meta, log, executor) -> dict:
-    """Evolve each core in turn (the others fixed: evolved ones, else baseline fits), pick
-    the shipped member of each front, verify exhaustively; on failure, record the worst
-    input and move each core one step up its front (to a more accurate member)."""
-    scaffold, contract = SCAFFOLDS[function], CONTRACTS[function]
+    """Evolve and verify every scaffold variant of the function (``_evolve_variant``);
+    ship the fastest that verified, timed against the others in one process."""
+    made, failures = [], {}
+    for scaffold in VARIANTS[function]:
+        try:
+            made.append(_evolve_variant(scaffold, options, staging, meta, log, executor))
+        except VerificationFailed as exc:
+            failures[scaffold.variant] = str(exc)
+            log(f"{_label(scaffold)}: not a candidate: {exc}")
+    if not made:
+        raise VerificationFailed("; ".join(failures.values()))
+    if len(made) > 1:
+        timed = time_kernels(function, [m["kernel"] for m in made], options.bench_n, options.bench_repeats,
+                             options.seed)
+    else:
+        timed = [None]
+    pick = min(range(len(made)), key=lambda i: timed[i] or 0.0)
+    chosen = made[pick]
+    variants = [{"variant": m["scaffold"].variant, "internal_precision": m["scaffold"].internal_precision,
+                 "max_ulp": m["check"].max_ulp, "worst_input": m["check"].worst_input,
+                 "model_cost_total": sum(c["model_cost"] for c in m["cores"].values()),
+                 **({"ns_per_element": round(timed[i], 4)} if timed[i] is not None else {})}
+                for i, m in enumerate(made)]
+    variants += [{"variant": v, "failed": reason} for v, reason in failures.items()]
+    if len(made) > 1:
+        log(f"{function}: variants " + "; ".join(
+            f"{v['variant']} {v['ns_per_element']:.3f} ns ({v['max_ulp']:.4f} ULP)" for v in variants if "max_ulp" in v)
+            + f" -> {chosen['scaffold'].variant}")
+    # Ship the verified file itself: the same bytes, under the function's name.
+    emit.write_text_atomic(staging / f"{function}.py", chosen["path"].read_text())
+    kernel = load_kernel(staging / f"{function}.py", function)
+    facts = {**chosen["facts"], "variant": chosen["scaffold"].variant, "variants": variants}
+    return _finish(chosen["scaffold"], kernel, chosen["check"], chosen["cores"], facts, options, staging)
+
+
+def _evolve_variant(scaffold: Scaffold, options, staging, meta, log, executor) -> dict:
+    """Evolve each core of one scaffold in turn (the others fixed: evolved ones, else
+    baseline fits), pick the shipped member of each front, verify exhaustively; on failure,
+    record the worst input and move each core one step up its Pareto front (to a more
+    accurate member). The verified kernel, its facts and the cores' manifest entries."""
+    function, label, contract = scaffold.function, _label(scaffold), CONTRACTS[scaffold.function]
+    directory = staging / f".variant-{label}"
+    directory.mkdir(exist_ok=True)
     baseline = {n: f.program for n, f in baseline_fits(scaffold, options.core_budget_log2).items()}
     programs, failed_inputs, states, chosen, trials = dict(baseline), [], {}, {}, {}
     for spec in scaffold.cores:
-        state = evolve_core(function, spec.name, programs, options, staging, executor, log)
+        state = evolve_core(scaffold, spec.name, programs, options, staging, executor, log)
         members = candidates(state, options, spec.form)
         if not members:
-            raise VerificationFailed(f"{function}/{spec.name}: the search found no member under "
+            raise VerificationFailed(f"{label}/{spec.name}: the search found no member under "
                                      f"{options.feasible_ulp} ULP on its validation inputs")
         states[spec.name] = (state, members)
-        chosen[spec.name], trials[spec.name] = choose_core(function, spec.name, members, programs, options,
+        chosen[spec.name], trials[spec.name] = choose_core(scaffold, spec.name, members, programs, options,
                                                            staging, meta, log)
         programs[spec.name] = chosen[spec.name][2]
     for attempt in range(options.budget_retries + 1):
-        provenance = _provenance(function, meta, options, programs, "evolved")
-        path, kernel = render(function, programs, provenance, staging)
-        check = _verify(function, kernel, options, log)
+        provenance = _provenance(scaffold, meta, options, programs, "evolved")
+        path, kernel = render(scaffold, programs, provenance, directory)
+        check = _verify(function, kernel, options, log, label)
         if check.proves(contract.max_ulp):
             break
         failed_inputs.append(check.worst_input)
-        log(f"{function}: does not verify; each core moves one step up its Pareto front")
+        log(f"{label}: does not verify; each core moves one step up its Pareto front")
         moved = False
         for name, (_, members) in states.items():
             at = next(i for i, m in enumerate(members) if m[2] == programs[name])
@@ -231,31 +292,31 @@ def _make_evolved(function, options, staging, meta, log, executor) -> dict:
                 programs[name] = members[at + 1][2]
                 moved = True
         if not moved:
-            raise VerificationFailed(f"{function}: no more accurate Pareto member to try "
+            raise VerificationFailed(f"{label}: no more accurate Pareto member to try "
                                      f"(last: {check.max_ulp:.4f} ULP at {check.worst_input})")
     else:
-        raise VerificationFailed(f"{function}: no evolved kernel verified under {contract.max_ulp} ULP "
+        raise VerificationFailed(f"{label}: no evolved kernel verified under {contract.max_ulp} ULP "
                                  f"(last: {check.max_ulp:.4f} ULP at {check.worst_input})")
     # The baseline-fit kernel this one replaces, timed against it in one process.
-    base_dir = staging / f".baseline-{function}"
+    base_dir = staging / f".baseline-{label}"
     base_dir.mkdir(exist_ok=True)
-    _, base_kernel = render(function, baseline, _provenance(function, meta, options, baseline, "baseline fit"), base_dir)
+    _, base_kernel = render(scaffold, baseline, _provenance(scaffold, meta, options, baseline, "baseline fit"), base_dir)
     ours, theirs = time_kernels(function, [kernel, base_kernel], options.bench_n, options.bench_repeats, options.seed)
     cores = {}
     for spec in scaffold.cores:
         state, _ = states[spec.name]
         cost, error, program, record = chosen[spec.name]
         cores[spec.name] = core_entry(
-            spec, program, archive_max_ulp=error, search_seed=slot_seed(options.seed, function, spec.name),
+            spec, program, archive_max_ulp=error, search_seed=core_seed(options.seed, scaffold, spec.name),
             generations=state.generation, births=state.births, evaluations=state.evaluations,
             search_seconds=round(state.seconds, 1), born=record.get("birth"), lineage=record.get("lineage", []),
             candidates=trials[spec.name], baseline=core_entry(spec, baseline[spec.name]))
-        _write_front(staging, function, spec.name, state, spec.form)
+        _write_front(staging, label, spec.name, state, spec.form)
     facts = {"failed_inputs": failed_inputs,
              "vs_baseline_fit": {"n": options.bench_n, "ns_per_element": round(ours, 4),
                                  "baseline_ns_per_element": round(theirs, 4), "speedup": round(theirs / ours, 3)}}
-    log(f"{function}: {ours:.3f} ns/element vs the baseline fit's {theirs:.3f} (x{theirs / ours:.2f})")
-    return _finish(function, kernel, check, cores, facts, options, staging)
+    log(f"{label}: {ours:.3f} ns/element vs the baseline fit's {theirs:.3f} (x{theirs / ours:.2f})")
+    return {"scaffold": scaffold, "path": path, "kernel": kernel, "check": check, "cores": cores, "facts": facts}
 
 
 def _write_front(staging: Path, function: str, slot: str, state, form: str) -> None:
@@ -267,9 +328,9 @@ def _write_front(staging: Path, function: str, slot: str, state, form: str) -> N
     emit.write_text_atomic(staging / f"pareto_{function}_{slot}.csv", "\n".join(lines) + "\n")
 
 
-def _finish(function, kernel, check, cores, facts, options, staging) -> dict:
+def _finish(scaffold: Scaffold, kernel, check, cores, facts, options, staging) -> dict:
     from fastmath._ufuncs import make_ufunc
-    scaffold = SCAFFOLDS[function]
+    function = scaffold.function
     ufunc = make_ufunc(function, kernel, _libm.FLOAT64[function], "")
     entry = {
         "source": f"{function}.py",

@@ -224,12 +224,17 @@ class Program:
             text.append(t)
         return text[-1]
 
-    def to_python(self, name: str, const_prefix: str, var: str = "u") -> tuple[list[str], list[str]]:
+    def to_python(self, name: str, const_prefix: str, var: str = "u",
+                  precision: str = "float64") -> tuple[list[str], list[str]]:
         """(constant definition lines, function source lines) of a scalar kernel function.
 
-        Constants become module-level hex floats named ``{const_prefix}{k}``; the
-        function body is one SSA line per live operation.
+        Constants become module-level hex floats named ``{const_prefix}{k}`` (for a
+        float32 core, ``np.float32`` of them: rounded to nearest, as the evaluators
+        round them, and typed so Numba keeps the arithmetic in float32); the function
+        body is one SSA line per live operation.
         """
+        if precision not in ("float64", "float32"):
+            raise ValueError(f"unknown precision {precision!r}")
         live = self.live()
         consts, body, names = [], [], {}
         for i, node in enumerate(self.nodes):
@@ -239,7 +244,10 @@ class Program:
                 names[i] = var
             elif node.op == "const":
                 cname = f"{const_prefix}{len(consts)}"
-                consts.append(f'{cname} = float.fromhex("{node.value.hex()}")  # {node.value!r}')
+                literal = f'float.fromhex("{node.value.hex()}")'
+                if precision == "float32":
+                    literal = f"np.float32({literal})"
+                consts.append(f"{cname} = {literal}  # {node.value!r}")
                 names[i] = cname
             else:
                 a = [names[j] for j in node.args]

@@ -5,10 +5,16 @@ must approximate, on which interval) and its body: Python source, compiled by Nu
 that calls ``core_<name>(u)`` for each core. ``generator.emit`` writes the constants,
 the cores (from programs, fitted or evolved) and the body into one kernel file.
 
-Every scaffold here computes internally in float64 and rounds once to float32
+The default scaffolds compute internally in float64 and round once to float32
 ("internal precision: float64"): float32 subnormals are normal float64 numbers, the
 reduction is exact or nearly so, and a core good to ~2^-34 leaves the result within
 0.5 + 2^-8 ULP, so the search's job is the cost of the core, not its last bits.
+
+A function may have other variants (``VARIANTS``). exp's "f32" variant computes in
+float32 throughout: twice the SIMD lanes of float64, but every rounding now counts
+against the 1 ULP, so its reduction keeps what r's rounding loses and adds it back
+below r's last bit. Which variant ships is decided by measured speed among those that
+verify (``generator.pipeline``).
 """
 from __future__ import annotations
 
@@ -38,6 +44,9 @@ class Scaffold:
     body: str  # source of the kernel functions; calls core_<name>
     internal_precision: str = INTERNAL_PRECISION
     params: dict = field(default_factory=dict)
+    variant: str = "f64"  # the scaffold's name among its function's variants
+    int32_ops: bool = False  # the body uses fastmath._ops' int32 intrinsics (add_i32 ...)
+    fit_budget_log2: float | None = None  # baseline fits' core error budget (None: the run's option)
 
 
 def _hex(x) -> str:
@@ -56,6 +65,17 @@ def _split(expr):
         value = _exact(expr)
         hi = float(value)
         return hi, float(value - mpmath.mpf(hi))
+
+
+def _hex32(x) -> str:
+    """A float32 constant: x rounded to nearest float32, written as its exact hex value."""
+    import numpy as np
+    return f'np.float32(float.fromhex("{float(np.float32(x)).hex()}"))'
+
+
+def _f32(x) -> float:
+    import numpy as np
+    return float(np.float32(x))
 
 
 def _exp_reduction_constants() -> list[Constant]:
@@ -120,6 +140,81 @@ def exp_f32(x):
 ''',
 )
 
+def _expm1_tail(r):
+    """(e^r - 1 - r) / r^2, the float32 exp core's target; by its series near 0, where the
+    difference would cancel."""
+    if abs(r) < mpmath.mpf(2) ** -20:
+        return mpmath.mpf(1) / 2 + r / 6 + r * r / 24 + r ** 3 / 120
+    return (mpmath.expm1(r) - r) / (r * r)
+
+
+# |r| <= ln2/2 + |x| (error of RN32(1/ln 2)) + the rounding of x/ln2: below ln2/2 (1 + 2^-10).
+EXP32_R = LN2 / 2 * (1 + 2**-10)
+_LN2_HI32 = _f32(LN2)
+EXP32 = Scaffold(
+    function="exp",
+    variant="f32",
+    internal_precision="float32",
+    int32_ops=True,
+    fit_budget_log2=-26.0,
+    method=(
+        "1. Non-finite x is set aside (exp(NaN) = NaN, exp(+inf) = +inf, exp(-inf) = +0);",
+        "   finite x is clamped to [-104, 89], outside which the float32 result is 0 or inf anyway.",
+        "2. Reduce, in float32: k = rint(x / ln2) (one fma with a shift), r_hi = x - k LN2_HI",
+        "   (one fma, exact: for k != 0, x - k LN2_HI is a multiple of 2^-25 below 1/2),",
+        "   r = RN(r_hi - k LN2_LO), and r_err = (r_hi - r) - k LN2_LO, what r's rounding lost.",
+        "3. Core: h(r) ~ (e^r - 1 - r) / r^2 (one program, float32).",
+        "4. t = r + (r^2 h(r) + r_err) ~ e^(r + r_err) - 1: the correction enters below r's last bit.",
+        "5. Reconstruct: e^x = 2^k1 (1 + t) 2^k2 with k1 = floor(k/2), k2 = k - k1: one fma, then an",
+        "   exact scaling, except where the result is subnormal (rounded twice, the first time to",
+        "   24 bits: within 2^-24 of a subnormal ULP more) or overflows (+inf).",
+    ),
+    cores=(CoreSpec("exp", _expm1_tail, -EXP32_R, EXP32_R, "poly", "relative", "(e^r - 1 - r) / r^2",
+                    precision="float32"),),
+    constants=(
+        Constant("INV_LN2", _hex32(float(_exact(lambda: 1 / mpmath.log(2)))), "RN32(1/ln 2)"),
+        Constant("LN2_HI", _hex32(LN2), "RN32(ln 2)"),
+        Constant("LN2_LO", _hex32(float(_exact(lambda: mpmath.log(2) - mpmath.mpf(_LN2_HI32)))),
+                 "RN32(ln 2 - LN2_HI): the next 24 bits of ln 2"),
+        Constant("SHIFT", _hex32(1.5 * 2**23), "0x1.8p23: adding it rounds to an integer kept in the low bits"),
+        Constant("SHIFT_BITS", f"np.int32({struct.unpack('<i', struct.pack('<f', 1.5 * 2**23))[0]})",
+                 "bit pattern of SHIFT: bits(SHIFT + k) - SHIFT_BITS = k"),
+        Constant("BIAS", "np.int32(127)", "float32 exponent bias"),
+        Constant("MANT", "np.int32(23)", "float32 fraction bits"),
+        Constant("ONE", "np.int32(1)", "int32 one (the *_i32 ops take int32 operands)"),
+        Constant("CLAMP_LO", _hex32(-104.0), "exp(-104) < 2^-150: rounds to +0 in float32"),
+        Constant("CLAMP_HI", _hex32(89.0), "exp(89) > 2^128: rounds to +inf in float32"),
+        Constant("ZERO", _hex32(0.0), "float32 zero"),
+        Constant("NEG_INF_BITS", "-0x00800000", "bit pattern of -inf as int32"),
+    ),
+    body='''
+@kernel
+def exp_f32(x):
+    ix = float_bits(x)
+    nonfinite = (ix & 0x7FFFFFFF) >= 0x7F800000
+    # 1. Non-finite x goes around the arithmetic (see the float64 variant).
+    xf = ZERO if nonfinite else x
+    xf = min(max(xf, CLAMP_LO), CLAMP_HI)
+    # 2. Reduce.
+    kf = fma(xf, INV_LN2, SHIFT)
+    k = sub_i32(float_bits(kf), SHIFT_BITS)
+    kf = kf - SHIFT
+    r_hi = fma(-kf, LN2_HI, xf)
+    r = fma(-kf, LN2_LO, r_hi)
+    r_err = fma(-kf, LN2_LO, r_hi - r)
+    # 3.-4. Core; e^(r + r_err) - 1.
+    t = r + fma(r * r, core_exp(r), r_err)
+    # 5. Reconstruct.
+    k1 = sar_i32(k, ONE)
+    s1 = bits_float(shl_i32(add_i32(k1, BIAS), MANT))
+    s2 = bits_float(shl_i32(add_i32(sub_i32(k, k1), BIAS), MANT))
+    y = fma(s1, t, s1) * s2
+    if nonfinite:
+        y = ZERO if ix == NEG_INF_BITS else x
+    return y
+''',
+)
+
 LOG = Scaffold(
     function="log",
     method=(
@@ -172,6 +267,103 @@ def log_f32(x):
     return y
 ''',
 )
+
+def _atanh_tail(s):
+    """(2 atanh(s) - 2s) / s^3, the float32 log core's target (even in s); by its series
+    near 0, where the difference would cancel."""
+    if abs(s) < mpmath.mpf(2) ** -20:
+        return mpmath.mpf(2) / 3 + 2 * s * s / 5 + 2 * s ** 4 / 7
+    return (2 * mpmath.atanh(s) - 2 * s) / s ** 3
+
+
+# |s| <= (sqrt 2 - 1) / (sqrt 2 + 1) = 3 - 2 sqrt 2, plus the roundings of m and s.
+LOG32_S = (3 - 2 * 2**0.5) * (1 + 2**-10)
+_LN2_HI16 = float(mpmath.floor(mpmath.log(2) * 2**16) / 2**16)  # 16 bits: k LN2_HI is exact for |k| < 2^8
+LOG32 = Scaffold(
+    function="log",
+    variant="f32",
+    internal_precision="float32",
+    int32_ops=True,
+    fit_budget_log2=-22.0,
+    method=(
+        "1. Special x (±0, negative, ±inf, NaN) is set aside; subnormal x is scaled by 2^23 (exact).",
+        "2. Reduce: x = 2^k m, m in [sqrt(1/2), sqrt(2)), read off the float32 bits; f = m - 1 (exact).",
+        "3. s = RN(f / (2 + f)); its residual e = f - s (2 + f) = fma(-s, f, f - 2s) is exact",
+        "   (f - 2s by Sterbenz), so s + ds, 2 ds = 2e / (2 + f) = e (1 - s), is the quotient",
+        "   to ~2^-46. Special x shares the one division (step 6).",
+        "4. Core: Q(s) ~ (2 atanh(s) - 2s) / s^3 (one program, even in s, float32), so",
+        "   log m = 2 atanh(s + ds) = 2s + (s^3 Q(s) + 2 ds), the tail below 1% of 2s.",
+        "5. Reconstruct: log x = k LN2_HI + 2s (both exact; summed to hi + lo by Fast2Sum,",
+        "   as |k LN2_HI| >= |2s| or k = 0) + (tail + k LN2_LO + lo), rounded once at the end.",
+        "6. Special values as C99 Annex F: log(±0) = -inf (divide-by-zero), log(x < 0) = NaN",
+        "   (invalid), log(+inf) = +inf, log(NaN) = NaN; each flag is raised only for its input.",
+    ),
+    cores=(CoreSpec("log", _atanh_tail, -LOG32_S, LOG32_S, "even", "relative",
+                    "(2 atanh(s) - 2s) / s^3", precision="float32"),),
+    constants=(
+        Constant("SQRT_HALF_BITS", f"np.int32({struct.unpack('<i', struct.pack('<f', 0.5**0.5))[0]})",
+                 "bit pattern of RN32(sqrt(1/2))"),
+        Constant("LN2_HI", _hex32(_LN2_HI16), "ln 2 truncated to 16 bits"),
+        Constant("LN2_LO", _hex32(float(_exact(lambda: mpmath.log(2) - mpmath.mpf(_LN2_HI16)))),
+                 "RN32(ln 2 - LN2_HI)"),
+        Constant("TWO_23", _hex32(2.0**23), "scales a subnormal x to a normal one"),
+        Constant("ONE", _hex32(1.0), "float32 one"),
+        Constant("TWO", _hex32(2.0), "float32 two"),
+        Constant("HALF", _hex32(0.5), "float32 one half"),
+        Constant("ZERO", _hex32(0.0), "float32 zero"),
+        Constant("MANT", "np.int32(23)", "float32 fraction bits"),
+        Constant("SUB_K", "np.int32(23)", "k of a subnormal x, less the 23 of its scaling"),
+        Constant("NO_K", "np.int32(0)", "int32 zero"),
+        Constant("MIN_NORMAL_BITS", "0x00800000", "bit pattern of the least normal float32"),
+        Constant("POS_INF_BITS", "0x7F800000", "bit pattern of +inf as int32"),
+    ),
+    body='''
+@kernel
+def log_f32(x):
+    ix = float_bits(x)
+    ax = ix & 0x7FFFFFFF
+    special = (ix <= 0) | (ix >= POS_INF_BITS)
+    # 1. Special x goes around the arithmetic; subnormal x becomes normal.
+    #    (The scale is selected, then multiplied: selecting x * 2^23 or x would let LLVM
+    #    run step 2 twice, once for each, and select after.)
+    subnormal = ix < MIN_NORMAL_BITS
+    xs = ONE if special else x * (TWO_23 if subnormal else ONE)
+    # 2. Reduce.
+    bits = float_bits(xs)
+    k = sar_i32(sub_i32(bits, SQRT_HALF_BITS), MANT)
+    m = bits_float(sub_i32(bits, shl_i32(k, MANT)))
+    kf = np.float32(sub_i32(k, SUB_K if subnormal else NO_K))
+    f = m - ONE
+    # 3. The atanh variable; for special x (f = 0 there) the same division gives the result
+    #    of step 6: -1/0 = -inf with divide-by-zero (x = ±0), 0/0 = NaN with invalid (x < 0),
+    #    1/1 else. The special operands enter by an add and a multiply, not by selecting
+    #    the division's operands, which LLVM turns into a second (masked) division.
+    den = TWO + f
+    num_add, den_mul = ZERO, ONE
+    if special:
+        zero = ax == 0
+        negative = (ix < 0) & (ax <= POS_INF_BITS)
+        num_add = -ONE if zero else (ZERO if negative else ONE)
+        den_mul = ZERO if (zero | negative) else HALF
+    q = (f + num_add) / (den * den_mul)
+    s = ZERO if special else q
+    # 2 ds = 2 e / (2 + f) = e (1 - s), to well below the last bit of 2s.
+    e = fma(-s, f, f - (s + s))
+    ds2 = fma(-e, s, e)
+    # 4. Core: the tail of 2 atanh(s + ds).
+    tail = fma(s * (s * s), core_log(s), ds2)
+    # 5. Reconstruct: hi + lo = k LN2_HI + 2s exactly, then one rounding.
+    a = kf * LN2_HI
+    hi = a + (s + s)
+    lo = (s + s) - (hi - a)
+    y = hi + (tail + fma(kf, LN2_LO, lo))
+    # 6. Special values.
+    if special:
+        y = x if (ax > POS_INF_BITS) | (ix == POS_INF_BITS) else q
+    return y
+''',
+)
+
 
 def _two_over_pi_parts(count: int) -> list[float]:
     """2/pi = P0 + P1 + ...: each part RN of what the previous ones leave (from 120 digits),
@@ -313,4 +505,18 @@ def erf_f32(x):
 ''',
 )
 
-SCAFFOLDS = {s.function: s for s in (EXP, LOG, SIN, ERF)}
+# Each function's scaffold variants, the default first; `make kernels` evolves the cores of
+# every variant, verifies each, and ships the fastest verified one (measured).
+VARIANTS = {"exp": (EXP, EXP32), "log": (LOG, LOG32), "sin": (SIN,), "erf": (ERF,)}
+SCAFFOLDS = {function: variants[0] for function, variants in VARIANTS.items()}
+
+
+def scaffold(function: str, variant: str | None = None) -> Scaffold:
+    """The scaffold of `function` named `variant` (None: the default one)."""
+    if variant is None:
+        return SCAFFOLDS[function]
+    for s in VARIANTS[function]:
+        if s.variant == variant:
+            return s
+    raise KeyError(f"{function} has no scaffold variant {variant!r}; "
+                   f"it has {', '.join(s.variant for s in VARIANTS[function])}")

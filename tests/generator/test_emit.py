@@ -169,3 +169,43 @@ def test_same_seed_and_config_give_the_same_version(tmp_path, monkeypatch):
     assert core["generations"] == 3 and core["search_seed"] and isinstance(core["lineage"], list)
     other = pipeline.make_kernels(replace(options, seed=1), generated=tmp_path / "c", log=lambda *x: None)
     assert (other / "pareto_log_log.csv").read_bytes() != (a / "pareto_log_log.csv").read_bytes()
+
+
+def _small_evolved(**kw) -> Options:
+    from generator.search import SearchConfig
+    return Options(search=SearchConfig(population=8, generations=3, max_cost=6, validation_points=256),
+                   feasible_ulp=float("inf"), choose="model", bench_n=1 << 10, bench_repeats=5, workers=1, **kw)
+
+
+def _variant_of(kernel) -> str:
+    return kernel.py_func.__globals__["PROVENANCE"]["variant"]
+
+
+def test_the_fastest_verified_scaffold_variant_ships(tmp_path, monkeypatch):
+    """exp has a float64- and a float32-internal scaffold: both are evolved and verified,
+    timed in one process, and the faster ships; the manifest records both."""
+    monkeypatch.setattr(pipeline, "verify_kernel", _passing_check)
+    target = pipeline.make_kernels(_small_evolved(functions=("exp",)), generated=tmp_path, log=lambda *x: None)
+    entry = json.loads((target / "manifest.json").read_text())["functions"]["exp"]
+    variants = {v["variant"]: v for v in entry["variants"]}
+    assert set(variants) == {"f64", "f32"}
+    assert {v["internal_precision"] for v in variants.values()} == {"float64", "float32"}
+    fastest = min(variants.values(), key=lambda v: v["ns_per_element"])
+    assert entry["variant"] == fastest["variant"]
+    assert entry["internal_precision"] == fastest["internal_precision"]
+    module = pipeline.load_kernel(target / "exp.py", "exp")
+    assert _variant_of(module) == entry["variant"]
+    assert {"pareto_exp_exp.csv", "pareto_exp-f32_exp.csv"} <= {p.name for p in target.iterdir()}
+
+
+def test_a_variant_that_fails_verification_is_not_shipped(tmp_path, monkeypatch):
+    def f32_fails(function, kernel, *args, **kwargs):
+        return (_failing_check if _variant_of(kernel) == "f32" else _passing_check)(function)
+
+    monkeypatch.setattr(pipeline, "verify_kernel", f32_fails)
+    options = replace(_small_evolved(functions=("exp",)), budget_retries=0)
+    target = pipeline.make_kernels(options, generated=tmp_path, log=lambda *x: None)
+    entry = json.loads((target / "manifest.json").read_text())["functions"]["exp"]
+    assert entry["variant"] == "f64" and entry["internal_precision"] == "float64"
+    failed = [v for v in entry["variants"] if v["variant"] == "f32"]
+    assert len(failed) == 1 and "1.7000 ULP" in failed[0]["failed"]

@@ -79,3 +79,24 @@ def test_float32_evaluation_uses_true_fma():
 def test_evaluate_rejects_other_dtypes():
     with pytest.raises(TypeError):
         evaluate(Program.identity(), np.arange(3))
+
+
+def test_float32_core_source_computes_in_float32_as_the_interpreter_does():
+    """A float32 core's constants are emitted as np.float32 (rounded to nearest), so the
+    compiled core stays in float32 and agrees bit for bit with the float32 interpreter."""
+    import numba
+
+    from fastmath._ops import fma
+    p = Program.polynomial([1.0, 1 / 3, 0.1, math.pi / 100], "odd")
+    consts, fn = p.to_python("core", "C", precision="float32")
+    assert all("np.float32(" in line for line in consts)
+    scope = {"np": np, "fma": fma}
+    exec("\n".join(consts + fn), scope)
+    core = numba.njit(scope["core"])
+    u = np.linspace(-0.5, 0.5, 257, dtype=np.float32)
+    got = np.array([core(v) for v in u])
+    assert core.nopython_signatures[0].return_type == numba.types.float32
+    np.testing.assert_array_equal(got, evaluate(p, u))
+    assert not np.array_equal(got, evaluate(p, u.astype(np.float64)).astype(np.float32))
+    with pytest.raises(ValueError):
+        p.to_python("core", "C", precision="float16")
