@@ -12,6 +12,7 @@ an interrupted one stopped.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import importlib.util
 import json
 import subprocess
@@ -50,6 +51,22 @@ def generator_commit() -> str:
         return commit + ("-dirty" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
+
+
+def source_hash() -> str:
+    """sha256 (first 12 hex digits) of the code that decides the kernels: the generator, and
+    the runtime modules kernels and verification use. A run resumes only with equal code."""
+    files = sorted((ROOT / "generator").glob("*.py")) + [ROOT / "fastmath" / n for n in ("_ops.py", "_libm.py", "contract.py")]
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
+
+
+def staging_for(options: Options, generated: Path) -> Path:
+    """The staging directory of a run: one per (config, code, seed), so that a re-run
+    resumes only what was made by the same options with the same generator code."""
+    return emit.staging_dir(generated, f"{options.config_hash()}-{source_hash()}", options.seed)
 
 
 def load_kernel(path: Path, function: str):
@@ -351,14 +368,15 @@ def make_kernels(options: Options, generated: Path = GENERATED, log=print) -> Pa
     """Run the whole pipeline; the path of the published version. Raises, publishing
     nothing, if any function fails verification."""
     generated.mkdir(exist_ok=True)
-    staging = emit.staging_dir(generated, options.config_hash(), options.seed)
+    staging = staging_for(options, generated)
     meta_path = staging / "run.json"
     if meta_path.exists():
         meta = json.loads(meta_path.read_text())
         log(f"resuming {meta['version']} in {staging.name}")
     else:
         meta = {"version": emit.next_version(generated), "seed": options.seed,
-                "config_hash": options.config_hash(), "generator_commit": generator_commit()}
+                "config_hash": options.config_hash(), "generator_commit": generator_commit(),
+                "generator_source_hash": source_hash()}
         emit.write_text_atomic(meta_path, json.dumps(meta, indent=2, sort_keys=True))
     executor = default_executor(options.workers or None, options.scheduler) if options.method == "evolved" else None
     try:

@@ -286,7 +286,8 @@ LOG32 = Scaffold(
     int32_ops=True,
     fit_budget_log2=-22.0,
     method=(
-        "1. Special x (±0, negative, ±inf, NaN) is set aside; subnormal x is scaled by 2^23 (exact).",
+        "1. Subnormal x = ix 2^-149 is replaced by the float ix (exact). Special x (±0, x < 0,",
+        "   ±inf, NaN) needs no detour: every bit pattern reduces to finite k and m (step 2).",
         "2. Reduce: x = 2^k m, m in [sqrt(1/2), sqrt(2)), read off the float32 bits; f = m - 1 (exact).",
         "3. s = RN(f / (2 + f)); its residual e = f - s (2 + f) = fma(-s, f, f - 2s) is exact",
         "   (f - 2s by Sterbenz), so s + ds, 2 ds = 2e / (2 + f) = e (1 - s), is the quotient",
@@ -306,13 +307,12 @@ LOG32 = Scaffold(
         Constant("LN2_HI", _hex32(_LN2_HI16), "ln 2 truncated to 16 bits"),
         Constant("LN2_LO", _hex32(float(_exact(lambda: mpmath.log(2) - mpmath.mpf(_LN2_HI16)))),
                  "RN32(ln 2 - LN2_HI)"),
-        Constant("TWO_23", _hex32(2.0**23), "scales a subnormal x to a normal one"),
         Constant("ONE", _hex32(1.0), "float32 one"),
         Constant("TWO", _hex32(2.0), "float32 two"),
         Constant("HALF", _hex32(0.5), "float32 one half"),
         Constant("ZERO", _hex32(0.0), "float32 zero"),
         Constant("MANT", "np.int32(23)", "float32 fraction bits"),
-        Constant("SUB_K", "np.int32(23)", "k of a subnormal x, less the 23 of its scaling"),
+        Constant("SUB_K", "np.int32(149)", "a subnormal x is ix 2^-149"),
         Constant("NO_K", "np.int32(0)", "int32 zero"),
         Constant("MIN_NORMAL_BITS", "0x00800000", "bit pattern of the least normal float32"),
         Constant("POS_INF_BITS", "0x7F800000", "bit pattern of +inf as int32"),
@@ -323,28 +323,25 @@ def log_f32(x):
     ix = float_bits(x)
     ax = ix & 0x7FFFFFFF
     special = (ix <= 0) | (ix >= POS_INF_BITS)
-    # 1. Special x goes around the arithmetic; subnormal x becomes normal.
-    #    (The scale is selected, then multiplied: selecting x * 2^23 or x would let LLVM
-    #    run step 2 twice, once for each, and select after.)
-    subnormal = ix < MIN_NORMAL_BITS
-    xs = ONE if special else x * (TWO_23 if subnormal else ONE)
-    # 2. Reduce.
+    # 1. Subnormal x = ix 2^-149 becomes the normal float ix (exact: ix < 2^23). (A scaling
+    #    x * 2^23 would be turned by LLVM into a select of x and x * 2^23, which overflows
+    #    for large x.)
+    subnormal = ax < MIN_NORMAL_BITS
+    xs = np.float32(ix) if subnormal else x
+    # 2. Reduce. For any bit pattern (special x too) m is in [sqrt(1/2), sqrt(2)) and k is
+    #    finite: special x runs through steps 2-5 without raising a flag.
     bits = float_bits(xs)
     k = sar_i32(sub_i32(bits, SQRT_HALF_BITS), MANT)
     m = bits_float(sub_i32(bits, shl_i32(k, MANT)))
     kf = np.float32(sub_i32(k, SUB_K if subnormal else NO_K))
     f = m - ONE
-    # 3. The atanh variable; for special x (f = 0 there) the same division gives the result
-    #    of step 6: -1/0 = -inf with divide-by-zero (x = ±0), 0/0 = NaN with invalid (x < 0),
-    #    1/1 else. The special operands enter by an add and a multiply, not by selecting
-    #    the division's operands, which LLVM turns into a second (masked) division.
+    # 3. The atanh variable. The same division gives special x its flag (step 6): -1/0 =
+    #    -inf with divide-by-zero (x = ±0), 0/0 = NaN with invalid (x < 0, not NaN); the
+    #    numerator and denominator are f and 2 + f for every other x, and enter by an add
+    #    and a multiply (selecting the division's operands, LLVM makes a second division).
     den = TWO + f
-    num_add, den_mul = ZERO, ONE
-    if special:
-        zero = ax == 0
-        negative = (ix < 0) & (ax <= POS_INF_BITS)
-        num_add = -ONE if zero else (ZERO if negative else ONE)
-        den_mul = ZERO if (zero | negative) else HALF
+    num_add = -f - ONE if ax == 0 else (-f if ix < 0 else ZERO)
+    den_mul = ZERO if (ix <= 0) & (ax <= POS_INF_BITS) else ONE
     q = (f + num_add) / (den * den_mul)
     s = ZERO if special else q
     # 2 ds = 2 e / (2 + f) = e (1 - s), to well below the last bit of 2s.
@@ -357,9 +354,10 @@ def log_f32(x):
     hi = a + (s + s)
     lo = (s + s) - (hi - a)
     y = hi + (tail + fma(kf, LN2_LO, lo))
-    # 6. Special values.
+    # 6. Special values: x + q is -inf (x = ±0), NaN (x < 0 or NaN: q or x is NaN), +inf
+    #    (x = +inf, q finite), with no further flag.
     if special:
-        y = x if (ax > POS_INF_BITS) | (ix == POS_INF_BITS) else q
+        y = x + q
     return y
 ''',
 )

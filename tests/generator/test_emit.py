@@ -88,7 +88,7 @@ def test_generator_refuses_to_publish_an_unverified_kernel(tmp_path, monkeypatch
 
 def test_interrupted_run_resumes_from_checkpoints(tmp_path, monkeypatch):
     options = Options(functions=("exp", "log"), core_budget_log2=-20, method="baseline fit")
-    staging = emit.staging_dir(tmp_path, options.config_hash(), options.seed)
+    staging = pipeline.staging_for(options, tmp_path)
     (staging / "run.json").write_text(json.dumps({"version": "v5", "seed": 0, "config_hash": options.config_hash(),
                                                   "generator_commit": "c0ffee"}))
     for f in options.functions:
@@ -209,3 +209,11 @@ def test_a_variant_that_fails_verification_is_not_shipped(tmp_path, monkeypatch)
     assert entry["variant"] == "f64" and entry["internal_precision"] == "float64"
     failed = [v for v in entry["variants"] if v["variant"] == "f32"]
     assert len(failed) == 1 and "1.7000 ULP" in failed[0]["failed"]
+
+
+def test_a_run_resumes_only_with_the_same_generator_code(tmp_path, monkeypatch):
+    options = Options(functions=("exp",))
+    here = pipeline.staging_for(options, tmp_path)
+    assert pipeline.staging_for(options, tmp_path) == here
+    monkeypatch.setattr(pipeline, "source_hash", lambda: "0123456789ab")
+    assert pipeline.staging_for(options, tmp_path) != here
