@@ -168,3 +168,23 @@ def test_mutations_create_only_the_allowed_ops():
     for _ in range(500):
         p, _ = mutate(p, rng, config)
         assert "fma" not in p.op_counts()
+
+
+def test_polish_keeps_going_when_the_residuals_are_far_below_the_lp_tolerances():
+    """(1 + u / ((e u + f) u + g))^16 for 2^u on [0, 1], from the [2/2] Padé constants of
+    2^(u/16) (3.4e-9): the LP steps work in rescaled units, so they still find descent
+    directions at residuals of 1e-10 (unscaled, the LP solver's ~1e-7 tolerances call a
+    zero step optimal and polishing stalls at 1.6e-10)."""
+    import math
+    from generator.objectives import RealsObjective
+    objective = RealsObjective("exp2", 0.0, 1.0)
+    ln2, s = math.log(2), 16
+    nodes = [Node("input"), Node("const", value=ln2 / (12 * s)), Node("mul", (0, 1)), Node("const", value=-0.5),
+             Node("add", (2, 3)), Node("mul", (4, 0)), Node("const", value=s / ln2), Node("add", (5, 6)),
+             Node("div", (0, 7)), Node("const", value=1.0), Node("add", (9, 8))]
+    for _ in range(4):
+        nodes.append(Node("mul", (len(nodes) - 1, len(nodes) - 1)))
+    start = Program(tuple(nodes))
+    assert start.cost() == 10 and 3e-9 < objective.error(start) < 4e-9
+    polished, err, steps = polish(start, objective.tune_u, objective.tune_exact, objective.tune_weight, 20)
+    assert steps > 0 and objective.error(polished) < 8e-11
