@@ -33,7 +33,7 @@ def main(argv=None) -> int:
     r.add_argument("--hi", type=float, default=1.0)
     r.add_argument("--ops", type=int, default=12, help="op budget (the largest cost evolved)")
     r.add_argument("--min-ops", type=int, default=4)
-    r.add_argument("--generations", type=int, default=200)
+    r.add_argument("--generations", type=int, default=400)
     r.add_argument("--population", type=int, default=64)
     r.add_argument("--fma", action="store_true", help="allow fma (counts 2 ops)")
     r.add_argument("--seed", type=int, default=0)
@@ -66,8 +66,12 @@ def main(argv=None) -> int:
         from .reals import run_reals
         from .search import SearchConfig
         ops = ("add", "sub", "mul", "div") + (("fma",) if args.fma else ())
+        # Insertions often go on the output and read it twice (so squarings -- argument halving
+        # -- are proposed often); CMA-ES does a coarse fit, every mutant gets a few LP polishing
+        # steps (a squared program's constants must move far) and the promising ones the rest.
         config = SearchConfig(population=args.population, generations=args.generations, max_cost=args.ops,
-                              validation_points=1024, ops=ops)
+                              validation_points=1024, ops=ops, self_operand=0.5, output_edge=0.5,
+                              screen_polish=3, tune_iterations=40, tune_patience=15)
         run_reals(args.target, args.lo, args.hi, args.ops, config, args.seed, Path(args.out), args.min_ops,
                   args.workers, args.scheduler)
         return 0

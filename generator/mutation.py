@@ -27,6 +27,8 @@ class MutationConfig:
     max_cost: int = 16  # children costing more are redrawn
     max_nodes: int = 40
     cost_of: object = None  # program -> cost (default Program.cost)
+    self_operand: float = 0.0  # odds that an insertion's other operand is the edge's own value
+    output_edge: float | None = None  # odds that an insertion goes on the output (None: as any edge)
 
 
 def random_constant(rng: np.random.Generator) -> float:
@@ -71,10 +73,18 @@ def insert(nodes, rng, config: MutationConfig):
     u in any operand position, the other operands new (input, earlier node or constant).
     Half the time the new constants are *neutral*: chosen so the new vertex computes u
     exactly (u + 0, u * 1, fma(0, w, u), fma(u, 1, 0) ...), so the child starts where its
-    parent was and the tuner grows the new term from zero."""
+    parent was and the tuner grows the new term from zero. With odds
+    ``config.self_operand`` each other operand is u itself (u * u, u + u, u / u ...): the
+    vertex then applies op to one value twice, e.g. squares it."""
     ops = _op_nodes(nodes)
-    edges = [(v, s) for v in ops for s in range(len(nodes[v].args))] + [(None, 0)]
-    v, s = edges[int(rng.integers(len(edges)))]
+    edges = [(v, s) for v in ops for s in range(len(nodes[v].args))]
+    if config.output_edge is None or not edges:
+        edges.append((None, 0))
+        v, s = edges[int(rng.integers(len(edges)))]
+    elif rng.random() < config.output_edge:
+        v, s = None, 0
+    else:
+        v, s = edges[int(rng.integers(len(edges)))]
     pos = len(nodes) if v is None else v
     u = len(nodes) - 1 if v is None else nodes[v].args[s]
     weights = None if config.op_weights is None else np.asarray(config.op_weights) / sum(config.op_weights)
@@ -83,7 +93,7 @@ def insert(nodes, rng, config: MutationConfig):
     new: list[Node] = []
     args = []
     for k in range(ARITY[op]):
-        if k == slot:
+        if k == slot or config.self_operand and rng.random() < config.self_operand:
             args.append(u)
             continue
         extra, a = _operand(rng, pos)

@@ -58,12 +58,23 @@ class SearchConfig:
     polish_iterations: int = 20
     promising: float = 100.0
     hard_points: int = 64  # validation also uses the worst points of the last archive entrants
+    self_operand: float = 0.0  # odds that an insertion's other operand is the edge's own value (u * u)
+    output_edge: float | None = None  # odds that an insertion goes on the output (None: as any edge)
+    screen_polish: int = 0  # LP steps every mutant gets before the `promising` test
 
     def to_dict(self) -> dict:
         d = asdict(self)
+        for name, default in _LATER_FIELDS.items():  # so that earlier configs keep their dict (and hash)
+            if d[name] == default:
+                del d[name]
         d["ops"] = list(self.ops)
         d["op_weights"] = None if self.op_weights is None else list(self.op_weights)
         return d
+
+
+# Fields added after configs were first recorded, with the default that leaves the search as
+# it was: left out of to_dict at that default.
+_LATER_FIELDS = {"self_operand": 0.0, "output_edge": None, "screen_polish": 0}
 
 
 @dataclass(frozen=True)
@@ -119,12 +130,15 @@ def tune_constants(objective, program: Program, rng, config: SearchConfig) -> tu
     return program.with_constants(result.x), result.evaluations
 
 
-def polish_constants(objective, program: Program, config: SearchConfig) -> tuple[Program, int]:
-    """program with its constants moved to the minimax of the objective's tuning error."""
-    if not program.constants() or not config.polish_iterations:
+def polish_constants(objective, program: Program, config: SearchConfig,
+                     iterations: int | None = None) -> tuple[Program, int]:
+    """program with its constants moved to the minimax of the objective's tuning error
+    (at most `iterations` LP steps, default config.polish_iterations)."""
+    iterations = config.polish_iterations if iterations is None else iterations
+    if not program.constants() or not iterations:
         return program, 0
     polished, _, steps = polish(objective.full(program), objective.tune_u, objective.tune_exact,
-                                objective.tune_weight, config.polish_iterations)
+                                objective.tune_weight, iterations)
     return program.with_constants(polished.constants()), steps
 
 
@@ -141,10 +155,17 @@ def child_task(task) -> dict:
     if not clone:
         rng = np.random.default_rng([seed, birth])
         mcfg = MutationConfig(ops=config.ops, op_weights=config.op_weights, max_cost=config.max_cost,
-                              cost_of=objective.cost)
+                              cost_of=objective.cost, self_operand=config.self_operand,
+                              output_edge=config.output_edge)
         program, kind = mutate(parent, rng, mcfg)
         program, tune_evals = tune_constants(objective, program, rng, config)
-        if objective.error(program, points) <= config.promising * _bar(front, objective.cost(program)):
+        bar = config.promising * _bar(front, objective.cost(program))
+        if config.screen_polish and objective.error(program, points) > bar:
+            # a few LP steps for every mutant: a new shape whose constants must move far
+            # (a squaring, a new pole) is often out of CMA-ES's reach but not of polishing's
+            program, steps = polish_constants(objective, program, config, config.screen_polish)
+            tune_evals += steps
+        if objective.error(program, points) <= bar:
             program, steps = polish_constants(objective, program, config)
             tune_evals += steps
     error, worst = objective.error_and_worst(program, points)

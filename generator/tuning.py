@@ -133,17 +133,27 @@ def polish(program, u: np.ndarray, exact: np.ndarray, weight: np.ndarray, iterat
         rows = np.union1d(spread, np.argsort(-np.abs(r))[:32])
         r, J = r[rows], J[rows]
         k = c.size
-        # variables (d_1..d_k, t): minimise t subject to -t <= r + J d <= t, |d| <= trust
+        # variables (d_1..d_k, t): minimise t subject to -t <= r + J d <= t, |d| <= trust;
+        # solved in units where the residuals and the trust region are of order 1 (d = trust
+        # * e, residuals / their max): the LP solver's tolerances (~1e-7, absolute) would
+        # otherwise call any step optimal once the residuals are that small.
+        size = float(np.max(np.abs(r)))
+        if size == 0.0:
+            break
+        with np.errstate(all="ignore"):
+            r, J = r / size, J * (trust / size)
+        if not (np.all(np.isfinite(r)) and np.all(np.isfinite(J))):
+            break
         cost = np.zeros(k + 1)
         cost[-1] = 1.0
         ones = np.ones((r.size, 1))
         a_ub = np.vstack([np.hstack([J, -ones]), np.hstack([-J, -ones])])
         b_ub = np.concatenate([-r, r])
-        bounds = [(-t, t) for t in trust] + [(0, None)]
+        bounds = [(-1.0, 1.0)] * k + [(0, None)]
         sol = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")
         if sol.status != 0:
             break
-        d = sol.x[:k]
+        d = sol.x[:k] * trust
         for step in (1.0, 0.5, 0.25, 0.125):
             trial = c + step * d
             err = max_residual(trial)

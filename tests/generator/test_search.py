@@ -105,3 +105,20 @@ def test_kernel_probe_measures_exactly_what_the_emitted_kernel_computes(tmp_path
             assert (worst, where) == (expect, float(xs[at])), (function, scaffold.variant, slot)
             assert worst > 0.5  # a 2^-24 (or the scaffold's own budget) core shows: not vacuous
         assert model_cost(fits[slot]) > 0
+
+
+def test_insertion_and_polishing_options_are_deterministic_resumable_and_recorded(tmp_path):
+    """The reals options (insertions on the output reading it twice, LP steps for every
+    mutant) keep a run a function of its seed and resumable; they are recorded in the
+    checkpoint's config, and a config at their defaults has the dict (and hash) it had
+    before they existed."""
+    from dataclasses import replace
+    config = replace(TINY, self_operand=0.5, output_edge=0.5, screen_polish=3)
+    straight = run_search(EXP01, config, seed=4)
+    checkpoint = tmp_path / "search.json"
+    run_search(EXP01, config, seed=4, checkpoint=checkpoint, stop_after=2)
+    resumed = run_search(EXP01, config, seed=4, checkpoint=checkpoint)
+    assert _result(resumed) == _result(straight)
+    assert _result(straight) != _result(run_search(EXP01, TINY, seed=4))
+    assert {"self_operand", "output_edge", "screen_polish"} <= set(config.to_dict())
+    assert not {"self_operand", "output_edge", "screen_polish"} & set(TINY.to_dict())

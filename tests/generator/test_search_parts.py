@@ -168,3 +168,66 @@ def test_mutations_create_only_the_allowed_ops():
     for _ in range(500):
         p, _ = mutate(p, rng, config)
         assert "fma" not in p.op_counts()
+
+
+def test_self_operand_insertions_apply_an_op_to_one_value_twice():
+    """With self_operand, insertions often read the edge's value in every operand (u * u
+    squares it); the child stays a valid program without dead nodes; at 0 (the default)
+    no insertion reads the edge's value twice unless drawn as an ordinary operand."""
+    parent = Program.polynomial([1.0, 1.0, 0.5])  # fma(fma(0.5, u, 1), u, 1)
+    u = np.linspace(0.1, 0.9, 9)
+    counts = {}
+    for odds in (0.0, 1.0):
+        rng = np.random.default_rng(8)
+        config = MutationConfig(ops=("add", "sub", "mul", "div"), self_operand=odds)
+        twice = 0
+        for _ in range(200):
+            nodes, out = MUTATIONS["insert"](list(parent.nodes), rng, config)
+            child = Program.from_graph(nodes, out)
+            Program(child.nodes)
+            assert all(child.live()[1:])
+            new = child.nodes[-1] if child.output == len(child.nodes) - 1 else None
+            if new is not None and new.op == "mul" and new.args[0] == new.args[1]:
+                # a squaring on the output edge: the child is the parent squared
+                np.testing.assert_allclose(evaluate(child, u), evaluate(parent, u) ** 2, rtol=1e-15)
+            twice += any(len(n.args) == 2 and n.args[0] == n.args[1] for n in child.nodes)
+        counts[odds] = twice
+    assert counts[1.0] == 200 and counts[0.0] < 50, counts
+
+
+def test_output_edge_odds_put_insertions_on_the_output():
+    """output_edge=1: every insertion makes a new output reading the old one (the program
+    is composed with a new op); None (the default) picks the output edge as any other."""
+    parent = Program.polynomial([1.0, 1.0, 0.5, 1 / 6])
+    for odds, low, high in ((1.0, 200, 200), (None, 10, 80)):
+        rng = np.random.default_rng(9)
+        config = MutationConfig(ops=("add", "sub", "mul", "div"), output_edge=odds)
+        on_output = 0
+        for _ in range(200):
+            nodes, out = MUTATIONS["insert"](list(parent.nodes), rng, config)
+            child = Program.from_graph(nodes, out)
+            Program(child.nodes)
+            assert all(child.live()[1:])
+            # the parent's output node survives as an operand of the child's output
+            on_output += parent.output in child.nodes[-1].args and child.nodes[:len(parent.nodes)] == parent.nodes
+        assert low <= on_output <= high, (odds, on_output)
+
+
+def test_polish_keeps_going_when_the_residuals_are_far_below_the_lp_tolerances():
+    """(1 + u / ((e u + f) u + g))^16 for 2^u on [0, 1], from the [2/2] Padé constants of
+    2^(u/16) (3.4e-9): the LP steps work in rescaled units, so they still find descent
+    directions at residuals of 1e-10 (unscaled, the LP solver's ~1e-7 tolerances call a
+    zero step optimal and polishing stalls at 1.6e-10)."""
+    import math
+    from generator.objectives import RealsObjective
+    objective = RealsObjective("exp2", 0.0, 1.0)
+    ln2, s = math.log(2), 16
+    nodes = [Node("input"), Node("const", value=ln2 / (12 * s)), Node("mul", (0, 1)), Node("const", value=-0.5),
+             Node("add", (2, 3)), Node("mul", (4, 0)), Node("const", value=s / ln2), Node("add", (5, 6)),
+             Node("div", (0, 7)), Node("const", value=1.0), Node("add", (9, 8))]
+    for _ in range(4):
+        nodes.append(Node("mul", (len(nodes) - 1, len(nodes) - 1)))
+    start = Program(tuple(nodes))
+    assert start.cost() == 10 and 3e-9 < objective.error(start) < 4e-9
+    polished, err, steps = polish(start, objective.tune_u, objective.tune_exact, objective.tune_weight, 20)
+    assert steps > 0 and objective.error(polished) < 8e-11
