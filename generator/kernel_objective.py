@@ -29,7 +29,7 @@ from . import emit
 from .evaluation import encode
 from .objectives import chebyshev_points, mp_values, tune_loss
 from .program import Program
-from .scaffolds import scaffold
+from .scaffolds import is_default, scaffold
 
 ROOT = Path(__file__).resolve().parent.parent
 PROBE_DIR = ROOT / ".cache" / "probe"
@@ -96,7 +96,7 @@ def probe_source(function: str, slot: str, fixed: dict[str, Program], variant: s
     """Kernel source for `function` (scaffold `variant`) whose core `slot` is interpreted
     (see module doc)."""
     chosen = scaffold(function, variant)
-    spec = next(s for s in chosen.cores if s.name == slot)
+    spec = chosen.core(slot)
     programs = {**fixed, slot: Program.identity()}
     provenance = {"version": "probe", "seed": 0, "config_hash": "probe", "generator_commit": "probe",
                   "domain": "probe", "max_ulp_contract": 1.0, "method": f"probe of core {slot}"}
@@ -166,7 +166,7 @@ class KernelObjective:
     def __init__(self, function: str, slot: str, fixed: dict[str, Program], tune_points: int = 512,
                  archive_points: int = 1 << 16, variant: str | None = None):
         self.function, self.slot = function, slot
-        self.spec = next(s for s in scaffold(function, variant).cores if s.name == slot)
+        self.spec = scaffold(function, variant).core(slot)
         self.dtype = np.dtype(self.spec.precision)
         self.probe = load_probe(probe_source(function, slot, fixed, variant))
         u = chebyshev_points(self.spec.lo, self.spec.hi, tune_points)
@@ -236,6 +236,6 @@ def kernel_spec(function: str, slot: str, fixed: dict[str, Program], variant: st
     workers rebuild the objective from it). The default variant adds no parameter, so its
     specs (and search seeds, checkpoints) are those of runs made before variants existed."""
     from .search import ObjectiveSpec
-    extra = {} if variant in (None, scaffold(function).variant) else {"variant": variant}
+    extra = {} if variant is None or is_default(scaffold(function, variant)) else {"variant": variant}
     return ObjectiveSpec.make("kernel", function=function, slot=slot,
                               fixed=tuple((n, json.dumps(p.to_dict())) for n, p in sorted(fixed.items())), **extra)

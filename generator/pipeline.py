@@ -30,7 +30,7 @@ from .fit import fit_core
 from .kernel_objective import kernel_spec, model_cost
 from .measure import measure_speed, median_ns_per_element, sample_inputs
 from .options import Options
-from .scaffolds import SCAFFOLDS, VARIANTS, Scaffold
+from .scaffolds import SCAFFOLDS, VARIANTS, Scaffold, is_default
 from .search import default_executor, progress_line, run_search
 from .verify import verify_kernel
 
@@ -121,14 +121,12 @@ def slot_seed(seed: int, function: str, slot: str) -> int:
 
 def _label(scaffold: Scaffold) -> str:
     """How files and logs name a scaffold: the function, plus the variant unless default."""
-    default = scaffold.variant == SCAFFOLDS[scaffold.function].variant
-    return scaffold.function if default else f"{scaffold.function}-{scaffold.variant}"
+    return scaffold.function if is_default(scaffold) else f"{scaffold.function}-{scaffold.variant}"
 
 
 def core_seed(seed: int, scaffold: Scaffold, slot: str) -> int:
     """slot_seed of the core; other variants' cores are named slot@variant."""
-    default = scaffold.variant == SCAFFOLDS[scaffold.function].variant
-    return slot_seed(seed, scaffold.function, slot if default else f"{slot}@{scaffold.variant}")
+    return slot_seed(seed, scaffold.function, slot if is_default(scaffold) else f"{slot}@{scaffold.variant}")
 
 
 def evolve_core(scaffold: Scaffold, slot, programs, options, staging, executor, log):
@@ -249,28 +247,23 @@ def _make_evolved(function, options, staging, meta, log, executor) -> dict:
             log(f"{_label(scaffold)}: not a candidate: {exc}")
     if not made:
         raise VerificationFailed("; ".join(failures.values()))
-    if len(made) > 1:
-        timed = time_kernels(function, [m["kernel"] for m in made], options.bench_n, options.bench_repeats,
-                             options.seed)
-    else:
-        timed = [None]
-    pick = min(range(len(made)), key=lambda i: timed[i] or 0.0)
-    chosen = made[pick]
+    timed = time_kernels(function, [m["kernel"] for m in made], options.bench_n, options.bench_repeats,
+                         options.seed) if len(made) > 1 else []
+    chosen = made[min(range(len(made)), key=timed.__getitem__) if timed else 0]
     variants = [{"variant": m["scaffold"].variant, "internal_precision": m["scaffold"].internal_precision,
                  "max_ulp": m["check"].max_ulp, "worst_input": m["check"].worst_input,
                  "model_cost_total": sum(c["model_cost"] for c in m["cores"].values()),
-                 **({"ns_per_element": round(timed[i], 4)} if timed[i] is not None else {})}
+                 **({"ns_per_element": round(timed[i], 4)} if timed else {})}
                 for i, m in enumerate(made)]
     variants += [{"variant": v, "failed": reason} for v, reason in failures.items()]
-    if len(made) > 1:
+    if timed:
         log(f"{function}: variants " + "; ".join(
             f"{v['variant']} {v['ns_per_element']:.3f} ns ({v['max_ulp']:.4f} ULP)" for v in variants if "max_ulp" in v)
             + f" -> {chosen['scaffold'].variant}")
     # Ship the verified file itself: the same bytes, under the function's name.
     emit.write_text_atomic(staging / f"{function}.py", chosen["path"].read_text())
-    kernel = load_kernel(staging / f"{function}.py", function)
     facts = {**chosen["facts"], "variant": chosen["scaffold"].variant, "variants": variants}
-    return _finish(chosen["scaffold"], kernel, chosen["check"], chosen["cores"], facts, options, staging)
+    return _finish(chosen["scaffold"], chosen["kernel"], chosen["check"], chosen["cores"], facts, options, staging)
 
 
 def _evolve_variant(scaffold: Scaffold, options, staging, meta, log, executor) -> dict:

@@ -48,6 +48,9 @@ class Scaffold:
     int32_ops: bool = False  # the body uses fastmath._ops' int32 intrinsics (add_i32 ...)
     fit_budget_log2: float | None = None  # baseline fits' core error budget (None: the run's option)
 
+    def core(self, name: str) -> CoreSpec:
+        return next(spec for spec in self.cores if spec.name == name)
+
 
 def _hex(x) -> str:
     return f'float.fromhex("{float(x).hex()}")'
@@ -507,6 +510,12 @@ def erf_f32(x):
 # every variant, verifies each, and ships the fastest verified one (measured).
 VARIANTS = {"exp": (EXP, EXP32), "log": (LOG, LOG32), "sin": (SIN,), "erf": (ERF,)}
 SCAFFOLDS = {function: variants[0] for function, variants in VARIANTS.items()}
+
+
+def is_default(chosen: Scaffold) -> bool:
+    """Whether a scaffold is its function's default variant (files and seeds keep their
+    pre-variant names for it)."""
+    return SCAFFOLDS[chosen.function] is chosen
 
 
 def scaffold(function: str, variant: str | None = None) -> Scaffold:
