@@ -28,7 +28,7 @@ import functools
 import json
 import os
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
@@ -64,17 +64,17 @@ class SearchConfig:
 
     def to_dict(self) -> dict:
         d = asdict(self)
-        for name, default in _LATER_FIELDS.items():  # so that earlier configs keep their dict (and hash)
-            if d[name] == default:
-                del d[name]
+        for f in fields(self):  # so that earlier configs keep their dict (and hash)
+            if f.name in _LATER_FIELDS and d[f.name] == f.default:
+                del d[f.name]
         d["ops"] = list(self.ops)
         d["op_weights"] = None if self.op_weights is None else list(self.op_weights)
         return d
 
 
-# Fields added after configs were first recorded, with the default that leaves the search as
-# it was: left out of to_dict at that default.
-_LATER_FIELDS = {"self_operand": 0.0, "output_edge": None, "screen_polish": 0}
+# Fields added after configs were first recorded, whose defaults leave the search as it was:
+# left out of to_dict at their default.
+_LATER_FIELDS = ("self_operand", "output_edge", "screen_polish")
 
 
 @dataclass(frozen=True)
