@@ -1,8 +1,11 @@
 """Mutations of programs: the search's only way to make new structure.
 
 As in AutoNumerics-Zero: insert a vertex on an edge, remove a vertex, rewire an edge;
-and here also expand a constant into a (zero) term of another node, change an op, and
-re-draw or nudge a constant. Every mutation works on the
+and here also expand a constant into a (zero) term of another node, change an op,
+re-draw or nudge a constant, fork a vertex (a twin with another op on the same
+operands, which then feeds another vertex: how A + B and A - B come to be shared), and
+reassociate a sum or product (which can find a subexpression already computed: how
+(a u) u and (b u) u come to share u u). Every mutation works on the
 node list in SSA order (operands always point to earlier nodes) and ends with
 ``Program.from_graph``, so its result is always a valid acyclic program with no dead
 nodes. All randomness comes from the ``rng`` passed in.
@@ -16,14 +19,18 @@ import numpy as np
 from .program import ARITY, Node, Program
 
 BINARY = ("add", "sub", "mul", "div")
-KINDS = ("insert", "expand", "remove", "rewire", "change_op", "constant")
+KINDS = ("insert", "expand", "remove", "rewire", "change_op", "constant", "fork", "reassociate")
+# The op a fork gives the twin most often: the one that undoes or mirrors the vertex's own.
+DUAL = {"add": "sub", "sub": "add", "mul": "div", "div": "mul"}
 
 
 @dataclass(frozen=True)
 class MutationConfig:
     ops: tuple[str, ...] = ("add", "sub", "mul", "div", "fma")  # ops an insertion may create
     op_weights: tuple[float, ...] | None = None  # their odds (None: uniform)
-    weights: tuple[float, ...] = (0.4, 0.15, 0.15, 0.1, 0.1, 0.1)  # of KINDS
+    weights: tuple[float, ...] = (0.4, 0.15, 0.15, 0.1, 0.1, 0.1)  # of KINDS but the last two
+    fork: float = 0.0  # the weight of fork, on the same scale (0: never)
+    reassociate: float = 0.0  # the weight of reassociate (0: never)
     max_cost: int = 16  # children costing more are redrawn
     max_nodes: int = 40
     cost_of: object = None  # program -> cost (default Program.cost)
@@ -224,7 +231,60 @@ def constant(nodes, rng, config):
     return nodes, len(nodes) - 1
 
 
-MUTATIONS = {"insert": insert, "expand": expand, "remove": remove, "rewire": rewire, "change_op": change_op, "constant": constant}
+def fork(nodes, rng, config):
+    """A binary vertex v = op(a, b) gets a twin v' = op'(a, b) on the same operands (op' is
+    most often op's dual: a + b gives a - b, a * b gives a / b), placed right after v;
+    v' then replaces one operand (not reading v) of a later vertex, or, as often as any
+    such operand, the output becomes op''(output, v'). So one mutation turns N = P + T
+    into N / (P - T)."""
+    ops = [i for i in _op_nodes(nodes) if nodes[i].op in BINARY and nodes[i].args[0] != nodes[i].args[1]]
+    if not ops:  # (the twin of a * a would be a / a = 1 or a - a = 0, or a + a = 2a)
+        return None
+    v = ops[int(rng.integers(len(ops)))]
+    binary = [o for o in BINARY if o in config.ops]
+    dual = DUAL[nodes[v].op]
+    twin_op = dual if dual in binary and rng.random() < 0.7 else str(rng.choice(binary))
+    twin = Node(twin_op, nodes[v].args)
+    out = _insert_at(list(nodes), v + 1, [twin])
+    t = v + 1
+    output = len(nodes) if t < len(nodes) else v  # the parent's output, renumbered
+    slots = [(w, s) for w in range(t + 1, len(out)) if out[w].op not in ("input", "const")
+             for s in range(len(out[w].args)) if out[w].args[s] != v]  # v's readers keep v
+    pick = int(rng.integers(len(slots) + 1))
+    if pick == len(slots):  # combine with the output
+        out.append(Node(str(rng.choice(binary)), (output, t)))
+        return out, len(out) - 1
+    w, s = slots[pick]
+    args = list(out[w].args)
+    args[s] = t
+    out[w] = Node(out[w].op, tuple(args))
+    return out, output
+
+
+def reassociate(nodes, rng, config):
+    """v = op(x, w) with w = op(y, z), op + or *, becomes op(op(x, y), z) (or with y and z
+    swapped): the same value up to rounding, but a new partial result. If that partial
+    result is already computed before v, v reads it instead: (a u) u -> (u u) a shares the
+    u u of a * (u u) + ..., one op fewer."""
+    pairs = [(v, s) for v in _op_nodes(nodes) if nodes[v].op in ("add", "mul")
+             for s in range(2) if nodes[nodes[v].args[s]].op == nodes[v].op]
+    if not pairs:
+        return None
+    v, s = pairs[int(rng.integers(len(pairs)))]
+    op, x, w = nodes[v].op, nodes[v].args[1 - s], nodes[v].args[s]
+    y, z = nodes[w].args if rng.random() < 0.5 else nodes[w].args[::-1]
+    same = [i for i in range(v) if nodes[i].op == op and sorted(nodes[i].args) == sorted((x, y))]
+    nodes = list(nodes)
+    if same:
+        nodes[v] = Node(op, (same[0], z))
+        return nodes, len(nodes) - 1
+    nodes = _insert_at(nodes, v, [Node(op, (x, y))])
+    nodes[v + 1] = Node(op, (v, z))
+    return nodes, len(nodes) - 1
+
+
+MUTATIONS = {"insert": insert, "expand": expand, "remove": remove, "rewire": rewire, "change_op": change_op, "constant": constant,
+             "fork": fork, "reassociate": reassociate}
 
 
 def mutate(program: Program, rng: np.random.Generator, config: MutationConfig,
@@ -233,7 +293,9 @@ def mutate(program: Program, rng: np.random.Generator, config: MutationConfig,
     "none") if no try gave a different program within the cost and size limits."""
     cost_of = config.cost_of or Program.cost
     for _ in range(tries):
-        kind = KINDS[int(rng.choice(len(KINDS), p=np.asarray(config.weights) / sum(config.weights)))]
+        # zero weights for the later kinds leave the draws as they were before those existed
+        weights = np.asarray((*config.weights, config.fork, config.reassociate))
+        kind = KINDS[int(rng.choice(len(KINDS), p=weights / weights.sum()))]
         result = MUTATIONS[kind](list(program.nodes), rng, config)
         if result is None:
             continue

@@ -61,6 +61,8 @@ class SearchConfig:
     self_operand: float = 0.0  # odds that an insertion's other operand is the edge's own value (u * u)
     output_edge: float | None = None  # odds that an insertion goes on the output (None: as any edge)
     screen_polish: int = 0  # LP steps every mutant gets before the `promising` test
+    fork: float = 0.0  # weight of the fork mutation (the others' weights sum to 1)
+    reassociate: float = 0.0  # weight of the reassociate mutation
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -74,7 +76,7 @@ class SearchConfig:
 
 # Fields added after configs were first recorded, whose defaults leave the search as it was:
 # left out of to_dict at their default.
-_LATER_FIELDS = ("self_operand", "output_edge", "screen_polish")
+_LATER_FIELDS = ("self_operand", "output_edge", "screen_polish", "fork", "reassociate")
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,8 @@ def child_task(task) -> dict:
         rng = np.random.default_rng([seed, birth])
         mcfg = MutationConfig(ops=config.ops, op_weights=config.op_weights, max_cost=config.max_cost,
                               cost_of=objective.cost, self_operand=config.self_operand,
-                              output_edge=config.output_edge)
+                              output_edge=config.output_edge, fork=config.fork,
+                              reassociate=config.reassociate)
         program, kind = mutate(parent, rng, mcfg)
         program, tune_evals = tune_constants(objective, program, rng, config)
         bar = config.promising * _bar(front, objective.cost(program))

@@ -12,7 +12,7 @@ from generator.tuning import minimize, polish
 
 def _random_programs(rng, n):
     """Programs grown by mutation from f(u) = u (so every shape the search can reach)."""
-    config = MutationConfig(max_cost=30, max_nodes=60)
+    config = MutationConfig(max_cost=30, max_nodes=60, fork=0.15, reassociate=0.1)
     out, p = [], Program.identity()
     for _ in range(n):
         p, _ = mutate(p, rng, config)
@@ -22,7 +22,7 @@ def _random_programs(rng, n):
 
 def test_mutations_always_give_valid_acyclic_programs_without_dead_nodes():
     rng = np.random.default_rng(0)
-    config = MutationConfig(max_cost=12)
+    config = MutationConfig(max_cost=12, fork=0.15, reassociate=0.3)
     seen_kinds = set()
     for parent in _random_programs(rng, 300):
         child, kind = mutate(parent, rng, config)
@@ -193,6 +193,73 @@ def test_self_operand_insertions_apply_an_op_to_one_value_twice():
             twice += any(len(n.args) == 2 and n.args[0] == n.args[1] for n in child.nodes)
         counts[odds] = twice
     assert counts[1.0] == 200 and counts[0.0] < 50, counts
+
+
+def test_fork_shares_a_vertex_operands_with_a_twin():
+    """fork: v = op(a, b) gets a twin op'(a, b), most often op's dual, which feeds a later
+    vertex or is combined with the output. On N = P + T that is how (P + T) / (P - T), the
+    shape of the best exp2 approximations, is one mutation away."""
+    u = np.linspace(0.1, 0.9, 9)
+    s, p0, p1 = Node("mul", (0, 0)), Node("const", value=3.0), Node("const", value=0.25)
+    parent = Program((Node("input"), s, p0, Node("mul", (1, 2)), p1, Node("add", (3, 4)),  # P = 3 u^2 + 0.25
+                      Node("mul", (0, 0)), Node("add", (5, 6))))  # N = P + u^2 (T = u * u)
+    P, T = 3 * u * u + 0.25, u * u
+    rng = np.random.default_rng(10)
+    config = MutationConfig(ops=("add", "sub", "mul", "div"))
+    shared = dual = ratio = 0
+    for _ in range(300):
+        nodes, out = MUTATIONS["fork"](list(parent.nodes), rng, config)
+        child = Program.from_graph(nodes, out)
+        Program(child.nodes)
+        assert all(child.live()[1:])
+        twins = [(a, b) for i, a in enumerate(child.nodes) for b in child.nodes[i + 1:]
+                 if a.args and a.args == b.args and a.op != b.op]
+        shared += bool(twins)  # (v may die if its readers did: then the twin replaced it)
+        dual += any({a.op, b.op} in ({"add", "sub"}, {"mul", "div"}) for a, b in twins)
+        if child.nodes[-1] == Node("div", (child.output - 2, child.output - 1)) and child.nodes[-2].op == "sub":
+            np.testing.assert_allclose(evaluate(child, u), (P + T) / (P - T), rtol=1e-15)
+            ratio += 1
+    assert shared > 250 and dual > 150 and ratio > 5, (shared, dual, ratio)
+
+
+def test_reassociation_keeps_the_value_and_finds_shared_subexpressions():
+    """(a u) u + b) u) u + c: reassociating gives the same values (to rounding) and, once
+    one u u exists, the other product reads it: the same polynomial one op cheaper."""
+    a, b, c = Node("const", value=0.3), Node("const", value=-0.7), Node("const", value=2.0)
+    parent = Program((Node("input"), a, Node("mul", (1, 0)), Node("mul", (2, 0)), b, Node("add", (3, 4)),
+                      Node("mul", (5, 0)), Node("mul", (6, 0)), c, Node("add", (7, 8))))
+    u = np.linspace(-0.9, 0.9, 19)
+    rng = np.random.default_rng(12)
+    config = MutationConfig(ops=("add", "sub", "mul", "div"))
+    cheaper = 0
+    for _ in range(100):
+        child = Program.from_graph(*MUTATIONS["reassociate"](list(parent.nodes), rng, config))
+        np.testing.assert_allclose(evaluate(child, u), evaluate(parent, u), rtol=1e-14)
+        assert child.cost() == parent.cost()
+        grandchild = Program.from_graph(*MUTATIONS["reassociate"](list(child.nodes), rng, config))
+        np.testing.assert_allclose(evaluate(grandchild, u), evaluate(parent, u), rtol=1e-14)
+        assert grandchild.cost() <= parent.cost()
+        if grandchild.cost() < parent.cost():
+            cheaper += 1
+            assert grandchild.op_counts() == {"mul": 3, "add": 2}, grandchild.formula()  # u u once
+    assert cheaper > 5, cheaper
+
+
+def test_later_kinds_at_weight_zero_never_occur_and_keep_the_draws():
+    """The kernel search runs with fork = reassociate = 0: its mutations must be drawn
+    exactly as before those kinds existed, so its published results stand. mutate draws
+    the kind from the weights with their zeros appended; numpy gives the same draw as
+    from the old weights."""
+    weights = np.asarray(MutationConfig().weights)
+    with_fork = np.asarray((*weights, 0.0, 0.0))
+    for seed in range(2000):
+        old, new = np.random.default_rng(seed), np.random.default_rng(seed)
+        assert old.choice(len(weights), p=weights / sum(weights)) == new.choice(len(with_fork), p=with_fork / with_fork.sum())
+    rng = np.random.default_rng(11)
+    p = Program.identity()
+    for _ in range(500):
+        p, kind = mutate(p, rng, MutationConfig(max_cost=12))
+        assert kind not in ("fork", "reassociate")
 
 
 def test_output_edge_odds_put_insertions_on_the_output():
