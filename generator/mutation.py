@@ -283,8 +283,8 @@ def reassociate(nodes, rng, config):
     return nodes, len(nodes) - 1
 
 
-MUTATIONS = {"insert": insert, "expand": expand, "remove": remove, "rewire": rewire, "change_op": change_op, "constant": constant,
-             "fork": fork, "reassociate": reassociate}
+MUTATIONS = {"insert": insert, "expand": expand, "remove": remove, "rewire": rewire, "change_op": change_op,
+             "constant": constant, "fork": fork, "reassociate": reassociate}
 
 
 def mutate(program: Program, rng: np.random.Generator, config: MutationConfig,
@@ -292,10 +292,11 @@ def mutate(program: Program, rng: np.random.Generator, config: MutationConfig,
     """A mutated copy of program and the mutation's name; the program itself (a clone,
     "none") if no try gave a different program within the cost and size limits."""
     cost_of = config.cost_of or Program.cost
+    # zero weights for the later kinds leave the draws as they were before those existed
+    weights = np.asarray((*config.weights, config.fork, config.reassociate))
+    odds = weights / weights.sum()
     for _ in range(tries):
-        # zero weights for the later kinds leave the draws as they were before those existed
-        weights = np.asarray((*config.weights, config.fork, config.reassociate))
-        kind = KINDS[int(rng.choice(len(KINDS), p=weights / weights.sum()))]
+        kind = KINDS[int(rng.choice(len(KINDS), p=odds))]
         result = MUTATIONS[kind](list(program.nodes), rng, config)
         if result is None:
             continue
