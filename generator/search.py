@@ -163,12 +163,14 @@ def child_task(task) -> dict:
         program, kind = mutate(parent, rng, mcfg)
         program, tune_evals = tune_constants(objective, program, rng, config)
         bar = config.promising * _bar(front, objective.cost(program))
-        if config.screen_polish and objective.error(program, points) > bar:
+        tuned_error = objective.error(program, points)
+        if config.screen_polish and tuned_error > bar:
             # a few LP steps for every mutant: a new shape whose constants must move far
             # (a squaring, a new pole) is often out of CMA-ES's reach but not of polishing's
             program, steps = polish_constants(objective, program, config, config.screen_polish)
             tune_evals += steps
-        if objective.error(program, points) <= bar:
+            tuned_error = objective.error(program, points)
+        if tuned_error <= bar:
             program, steps = polish_constants(objective, program, config)
             tune_evals += steps
     error, worst = objective.error_and_worst(program, points)
