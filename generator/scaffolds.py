@@ -70,15 +70,15 @@ def _split(expr):
         return hi, float(value - mpmath.mpf(hi))
 
 
-def _hex32(x) -> str:
-    """A float32 constant: x rounded to nearest float32, written as its exact hex value."""
-    import numpy as np
-    return f'np.float32(float.fromhex("{float(np.float32(x)).hex()}"))'
-
-
 def _f32(x) -> float:
+    """x rounded to nearest float32."""
     import numpy as np
     return float(np.float32(x))
+
+
+def _hex32(x) -> str:
+    """A float32 constant: x rounded to nearest float32, written as its exact hex value."""
+    return f'np.float32(float.fromhex("{_f32(x).hex()}"))'
 
 
 def _exp_reduction_constants() -> list[Constant]:
