@@ -20,6 +20,15 @@ def _random_programs(rng, n):
     return out
 
 
+def _apply(kind, parent, rng, config):
+    """One mutation of `kind` applied to parent, checked: a valid SSA program (operands
+    point to earlier nodes) with no dead nodes."""
+    child = Program.from_graph(*MUTATIONS[kind](list(parent.nodes), rng, config))
+    Program(child.nodes)
+    assert all(child.live()[1:]), child.formula()
+    return child
+
+
 def test_mutations_always_give_valid_acyclic_programs_without_dead_nodes():
     rng = np.random.default_rng(0)
     config = MutationConfig(max_cost=12, fork=0.15, reassociate=0.3)
@@ -182,10 +191,7 @@ def test_self_operand_insertions_apply_an_op_to_one_value_twice():
         config = MutationConfig(ops=("add", "sub", "mul", "div"), self_operand=odds)
         twice = 0
         for _ in range(200):
-            nodes, out = MUTATIONS["insert"](list(parent.nodes), rng, config)
-            child = Program.from_graph(nodes, out)
-            Program(child.nodes)
-            assert all(child.live()[1:])
+            child = _apply("insert", parent, rng, config)
             new = child.nodes[-1] if child.output == len(child.nodes) - 1 else None
             if new is not None and new.op == "mul" and new.args[0] == new.args[1]:
                 # a squaring on the output edge: the child is the parent squared
@@ -208,10 +214,7 @@ def test_fork_shares_a_vertex_operands_with_a_twin():
     config = MutationConfig(ops=("add", "sub", "mul", "div"))
     shared = dual = ratio = 0
     for _ in range(300):
-        nodes, out = MUTATIONS["fork"](list(parent.nodes), rng, config)
-        child = Program.from_graph(nodes, out)
-        Program(child.nodes)
-        assert all(child.live()[1:])
+        child = _apply("fork", parent, rng, config)
         twins = [(a, b) for i, a in enumerate(child.nodes) for b in child.nodes[i + 1:]
                  if a.args and a.args == b.args and a.op != b.op]
         shared += bool(twins)  # (v may die if its readers did: then the twin replaced it)
@@ -233,10 +236,10 @@ def test_reassociation_keeps_the_value_and_finds_shared_subexpressions():
     config = MutationConfig(ops=("add", "sub", "mul", "div"))
     cheaper = 0
     for _ in range(100):
-        child = Program.from_graph(*MUTATIONS["reassociate"](list(parent.nodes), rng, config))
+        child = _apply("reassociate", parent, rng, config)
         np.testing.assert_allclose(evaluate(child, u), evaluate(parent, u), rtol=1e-14)
         assert child.cost() == parent.cost()
-        grandchild = Program.from_graph(*MUTATIONS["reassociate"](list(child.nodes), rng, config))
+        grandchild = _apply("reassociate", child, rng, config)
         np.testing.assert_allclose(evaluate(grandchild, u), evaluate(parent, u), rtol=1e-14)
         assert grandchild.cost() <= parent.cost()
         if grandchild.cost() < parent.cost():
@@ -271,10 +274,7 @@ def test_output_edge_odds_put_insertions_on_the_output():
         config = MutationConfig(ops=("add", "sub", "mul", "div"), output_edge=odds)
         on_output = 0
         for _ in range(200):
-            nodes, out = MUTATIONS["insert"](list(parent.nodes), rng, config)
-            child = Program.from_graph(nodes, out)
-            Program(child.nodes)
-            assert all(child.live()[1:])
+            child = _apply("insert", parent, rng, config)
             # the parent's output node survives as an operand of the child's output
             on_output += parent.output in child.nodes[-1].args and child.nodes[:len(parent.nodes)] == parent.nodes
         assert low <= on_output <= high, (odds, on_output)
