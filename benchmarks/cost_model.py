@@ -1,6 +1,6 @@
 """Does the search's cost model rank programs as the compiled kernels run?
 
-For each function's first core (of a scaffold variant: `exp`, `exp@f32`): a short search
+For each function's first core (of a scaffold variant: `exp` (its default), `exp@f32`): a short search
 (from f(u) = u) gives a Pareto front of programs of every cost; each member is emitted into
 the real kernel, compiled as a ufunc, and timed on 2^16 float32 inputs (median of
 interleaved repeats, one process). Prints
@@ -18,8 +18,9 @@ from pathlib import Path
 from scipy.stats import kendalltau
 
 from generator import pipeline
-from generator.kernel_objective import kernel_spec, model_cost
-from generator.scaffolds import scaffold as get_scaffold
+from generator.cost import model_cost
+from generator.functions import scaffold as get_scaffold
+from generator.kernel_objective import kernel_spec
 from generator.search import SearchConfig, run_search
 
 PROVENANCE = {"version": "cost-check", "seed": 0, "config_hash": "-", "generator_commit": "-", "domain": "-",
@@ -36,7 +37,7 @@ def check(name: str, generations: int, workdir: Path) -> float:
                           op_weights=(1, 1, 1, 1, 3), tune_iterations=40, tune_patience=15)
     state = run_search(spec, config, seed=11)
     form = scaffold.cores[0].form  # odd/even cores: the search evolves P of u * P(u^2) or P(u^2)
-    members = [(c, p.in_form(form)) for c, _, p, _ in state.archive.front() if c > 0]
+    members = [(m.cost, m.program.in_form(form)) for m in state.archive.front() if m.cost > 0]
     kernels = []
     for i, (_, program) in enumerate(members):
         d = workdir / f"{function}-{scaffold.variant}-{i}"

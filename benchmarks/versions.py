@@ -20,5 +20,5 @@ print(f"| function | n | {old} ns | {new} ns | ratio {old}/{new} |\n|---|---|---
 for f in FUNCTIONS:
     x = sample_inputs(f, n, np.random.default_rng(0))
     kernels = [getattr(_kernels.kernel_module(f, v), f"{f}_f32") for v in (old, new)]
-    a, b = median_ns_per_element([make_ufunc(f, k, _libm.FLOAT64[f], "") for k in kernels], x, 101)
+    a, b = median_ns_per_element([make_ufunc(f, k, _libm.float64_kernel(f), "") for k in kernels], x, 101)
     print(f"| {f} | 2^{n.bit_length() - 1} | {a:.3f} | {b:.3f} | {a / b:.2f} |")

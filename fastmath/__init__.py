@@ -2,7 +2,9 @@
 
 ``fastmath.exp``, ``log``, ``sin`` and ``erf`` are numpy ufuncs, usable in place of
 ``numpy.exp`` etc. and inside ``@numba.njit`` code. They are built on first use (and
-cached by Numba on disk), so ``import fastmath`` itself compiles nothing.
+cached by Numba on disk), so ``import fastmath`` itself compiles nothing. Every way of naming
+one gives the same ufunc: ``import fastmath.exp``, ``from fastmath import exp``,
+``fastmath.exp``, also when the first use is inside ``@numba.njit`` code.
 
 ``fastmath.jit`` (one function) and ``fastmath.enable_numba()`` / ``disable_numba()`` /
 ``numba_enabled()`` (the whole process) make unchanged Numba code that calls ``math.exp``,
@@ -10,7 +12,8 @@ cached by Numba on disk), so ``import fastmath`` itself compiles nothing.
 """
 from __future__ import annotations
 
-import threading
+import sys
+from importlib.machinery import ModuleSpec
 
 from .contract import CONTRACTS, FUNCTIONS
 
@@ -18,22 +21,74 @@ _NUMBA_PASS_API = ("jit", "enable_numba", "disable_numba", "numba_enabled")
 __all__ = list(FUNCTIONS) + list(_NUMBA_PASS_API) + ["info", "kernel_version", "CONTRACTS"]
 __version__ = "0.1.0"
 
-_lock = threading.Lock()
-
 
 def __getattr__(name: str):
     """Build a function on first access; it then lives in the module's globals, so this
     hook is not called for it again."""
     if name in FUNCTIONS:
-        with _lock:
-            if name not in globals():  # another thread may have built it meanwhile
-                from . import _ufuncs
-                globals()[name] = _ufuncs.build(name)
-            return globals()[name]
+        return _function(name)
     if name in _NUMBA_PASS_API:
         from . import numba_pass  # imports numba
         return getattr(numba_pass, name)
     raise AttributeError(f"module 'fastmath' has no attribute {name!r}")
+
+
+def _function(name: str):
+    """The ufunc of one function of FUNCTIONS, built once per process.
+
+    The lock is Numba's compiler lock, not a lock of our own: building compiles, so it takes
+    that lock anyway, and a thread compiling @njit code that names ``fastmath.exp`` holds it
+    while it gets here; a second lock taken before it could deadlock against that thread.
+    """
+    from numba.core.compiler_lock import global_compiler_lock  # imports numba
+    with global_compiler_lock:
+        if name not in globals():  # another thread may have built it meanwhile
+            from . import _ufuncs
+            ufunc = _ufuncs.build(name)
+            _refresh_numba()
+            globals()[name] = ufunc
+        return globals()[name]
+
+
+def _refresh_numba():
+    """Make Numba's typing and target contexts see the ``@overload`` the build just registered.
+
+    They take in new registrations only when refreshed, which Numba does at the start of each
+    compilation. ``fastmath.exp(x)`` inside @njit code is resolved by a getattr on this module
+    while Numba types the caller, so a function first built then would be registered too late
+    for that compilation ("Unknown attribute 'exp' of type Module(fastmath)"). Refreshing is
+    cheap (only new registrations are installed) and also what Numba does itself mid-typing.
+    The njit, vectorize and ufunc-builder targets all share the CPU target's contexts.
+    """
+    from numba.core.registry import cpu_target
+    cpu_target.target_context.refresh()  # refreshes cpu_target.typing_context too
+
+
+class _FunctionImporter:
+    """Makes ``import fastmath.exp`` work: a meta-path finder and loader for exactly
+    ``fastmath.<f>``, f in FUNCTIONS, whose entry in sys.modules (and so the attribute the
+    import system sets on this package) is the ufunc itself, the object ``fastmath.exp`` is."""
+
+    package = __name__
+
+    def find_spec(self, fullname, path=None, target=None):
+        parent, _, name = fullname.rpartition(".")
+        if parent != self.package or name not in FUNCTIONS:
+            return None
+        return ModuleSpec(fullname, self)
+
+    def create_module(self, spec):
+        return None  # a placeholder module, replaced in sys.modules by exec_module
+
+    def exec_module(self, module):
+        # the import system returns (and binds on the parent) whatever sys.modules then holds
+        name = module.__name__
+        sys.modules[name] = _function(name.rpartition(".")[2])
+
+
+if not any(getattr(finder, "package", None) == __name__ and type(finder).__name__ == "_FunctionImporter"
+           for finder in sys.meta_path):  # importlib.reload(fastmath) must not add a second one
+    sys.meta_path.insert(0, _FunctionImporter())
 
 
 def __dir__():

@@ -1,35 +1,25 @@
 """float64 loops: the C library's double-precision functions (glibc: < 1 ULP of float64).
 
 numpy's own float64 exp/log/sin may use SIMD code with up to ~1-4 ULP; these are at
-least as accurate. Faster float64 kernels are later work.
+least as accurate. One compiled wrapper per function of ``fastmath.contract``, made on
+first use and cached on disk by Numba.
 """
-import math
+from __future__ import annotations
+
+import functools
 
 import numba
 
-
-def _libm(fn):
-    return numba.njit(error_model="numpy", cache=True)(fn)
+from .contract import CONTRACTS
 
 
-@_libm
-def exp_f64(x):
-    return math.exp(x)
+@functools.cache
+def float64_kernel(function: str):
+    """math.<function> on float64, compiled (the d->d loop of the ufunc; the exhaustive
+    check's reference)."""
+    libm = CONTRACTS[function].libm
 
-
-@_libm
-def log_f64(x):
-    return math.log(x)
-
-
-@_libm
-def sin_f64(x):
-    return math.sin(x)
-
-
-@_libm
-def erf_f64(x):
-    return math.erf(x)
-
-
-FLOAT64 = {"exp": exp_f64, "log": log_f64, "sin": sin_f64, "erf": erf_f64}
+    def kernel(x):
+        return libm(x)
+    kernel.__name__ = kernel.__qualname__ = f"{function}_f64"
+    return numba.njit(error_model="numpy", cache=True)(kernel)

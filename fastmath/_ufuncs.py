@@ -81,8 +81,11 @@ def make_ufunc(function: str, kernel32, kernel64, doc: str) -> np.ufunc:
 def build(function: str, version: str | None = None) -> np.ufunc:
     """The ufunc of one function from a published kernel version, callable in @njit too."""
     version = version or _kernels.current_version()
+    if function not in _kernels.manifest(version)["functions"]:
+        raise LookupError(f"fastmath: kernel version {version} has no {function} (it was published "
+                          f"before {function} existed); a newer version has it")
     kernel32 = getattr(_kernels.kernel_module(function, version), f"{function}_f32")
-    kernel64 = _libm.FLOAT64[function]
+    kernel64 = _libm.float64_kernel(function)
     ufunc = make_ufunc(function, kernel32, kernel64, _docstring(function, version))
     _register_for_numba(ufunc, kernel32, kernel64)
     return ufunc

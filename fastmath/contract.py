@@ -1,4 +1,8 @@
-"""The accuracy contract of each function: the one table that tests, docs and the emitter read.
+"""The one table of fastmath's functions: what each promises, and how the rest names it.
+
+Adding a function is one entry here plus its home in the generator
+(``generator/functions/<name>/``); the runtime (ufuncs, float64 loops, the Numba pass),
+the tests, the docs and the emitter read everything else from this table.
 
 ``max_ulp`` is a strict bound: for every float32 input x, |fastmath.f(x) - f(x)| < max_ulp
 ulp32(f(x)), where f(x) is the exact value and ulp32(e) = 2^(max(floor(log2 |e|), -126) - 23)
@@ -7,37 +11,56 @@ signed-zero results must match C99 Annex F exactly (see ``generator/verify.py``)
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Contract:
-    name: str
+    name: str  # also the name of the C library function (math.<name>) of the float64 loop
     domain: str
     max_ulp: float
     reference: str  # what the exhaustive check (make verify) compares against
     mp_reference: str  # mpmath function used by the property tests
-    symmetry: str | None  # "odd" or None
+    symmetry: str | None  # "odd", "even" or None
     monotonic: bool  # non-decreasing on the whole domain (float32 results)
     special_values: tuple[tuple[float, float], ...]  # (input, exact expected output)
+    rewrites: tuple[str, ...]  # what the Numba pass replaces, as "module.attribute"
+    peer: str  # what users call instead ("module.attribute"), for benchmarks
+
+    @property
+    def libm(self):
+        """The C library's float64 function (Python's math.<name>)."""
+        return getattr(math, self.name)
 
 
 INF = float("inf")
 NAN = float("nan")
 
-CONTRACTS = {
-    "exp": Contract("exp", "all float32; overflows to +inf above 88.7228, underflows to 0 below -103.98",
-                    1.0, "float64 libm exp (glibc, < 1 ULP of float64)", "exp", None, True,
-                    ((0.0, 1.0), (-0.0, 1.0), (INF, INF), (-INF, 0.0), (NAN, NAN), (100.0, INF), (-110.0, 0.0))),
-    "log": Contract("log", "all float32; x < 0 gives NaN (invalid), ±0 gives -inf (divide-by-zero)",
-                    1.0, "float64 libm log (glibc, < 1 ULP of float64)", "log", None, True,
-                    ((1.0, 0.0), (0.0, -INF), (-0.0, -INF), (-1.0, NAN), (INF, INF), (-INF, NAN), (NAN, NAN))),
-    "sin": Contract("sin", "all finite float32, reduced exactly mod pi/2 however large; ±inf gives NaN (invalid)",
-                    1.0, "float64 libm sin (glibc, < 1 ULP of float64, exact reduction)", "sin", "odd", False,
-                    ((0.0, 0.0), (-0.0, -0.0), (INF, NAN), (-INF, NAN), (NAN, NAN))),
-    "erf": Contract("erf", "all float32; |x| >= 3.92 gives ±1",
-                    1.0, "float64 libm erf (glibc, < 1 ULP of float64)", "erf", "odd", True,
-                    ((0.0, 0.0), (-0.0, -0.0), (INF, 1.0), (-INF, -1.0), (NAN, NAN), (10.0, 1.0))),
-}
+
+def _glibc(name: str, note: str = "") -> str:
+    return f"float64 libm {name} (glibc, < 1 ULP of float64{note})"
+
+
+CONTRACTS = {c.name: c for c in (
+    Contract(name="exp", domain="all float32; overflows to +inf above 88.7228, underflows to 0 below -103.98",
+             max_ulp=1.0, reference=_glibc("exp"), mp_reference="exp", symmetry=None, monotonic=True,
+             special_values=((0.0, 1.0), (-0.0, 1.0), (INF, INF), (-INF, 0.0), (NAN, NAN), (100.0, INF),
+                             (-110.0, 0.0)),
+             rewrites=("math.exp", "numpy.exp"), peer="numpy.exp"),
+    Contract(name="log", domain="all float32; x < 0 gives NaN (invalid), ±0 gives -inf (divide-by-zero)",
+             max_ulp=1.0, reference=_glibc("log"), mp_reference="log", symmetry=None, monotonic=True,
+             special_values=((1.0, 0.0), (0.0, -INF), (-0.0, -INF), (-1.0, NAN), (INF, INF), (-INF, NAN),
+                             (NAN, NAN)),
+             rewrites=("math.log", "numpy.log"), peer="numpy.log"),
+    Contract(name="sin", domain="all finite float32, reduced exactly mod pi/2 however large; ±inf gives NaN (invalid)",
+             max_ulp=1.0, reference=_glibc("sin", ", exact reduction"), mp_reference="sin", symmetry="odd",
+             monotonic=False, special_values=((0.0, 0.0), (-0.0, -0.0), (INF, NAN), (-INF, NAN), (NAN, NAN)),
+             rewrites=("math.sin", "numpy.sin"), peer="numpy.sin"),
+    Contract(name="erf", domain="all float32; |x| >= 3.92 gives ±1",
+             max_ulp=1.0, reference=_glibc("erf"), mp_reference="erf", symmetry="odd", monotonic=True,
+             special_values=((0.0, 0.0), (-0.0, -0.0), (INF, 1.0), (-INF, -1.0), (NAN, NAN), (10.0, 1.0)),
+             rewrites=("math.erf", "scipy.special.erf"), peer="scipy.special.erf"),
+)}
 
 FUNCTIONS = tuple(CONTRACTS)

@@ -4,8 +4,8 @@ What it rewrites. Before type inference, Numba IR names a math function as a glo
 (``from math import exp`` -> ``global(exp)``) or an attribute of a module global
 (``math.exp`` -> ``getattr(global(math), 'exp')``; ``scipy.special.erf`` is two getattrs).
 The pass resolves such a value to the Python object it names (attributes of modules only)
-and, if it is one of ``math.exp/log/sin/erf``, ``numpy.exp/log/sin`` or
-``scipy.special.erf``, replaces it with a global naming a *dispatch function* of this
+and, if it is one that a contract's ``rewrites`` names (``fastmath.contract``: e.g.
+``math.exp``, ``numpy.exp``, ``scipy.special.erf``), replaces it with a global naming a *dispatch function* of this
 module. The call sites are left as they are.
 
 What a dispatch function does. It has two overloads. The kernel one (``inline='always'``:
@@ -71,10 +71,10 @@ from numba.core.untyped_passes import InlineInlinables
 from numba.extending import overload
 
 from . import _kernels
+from .contract import CONTRACTS
 
 __all__ = ["jit", "enable_numba", "disable_numba", "numba_enabled", "is_enabled", "FastmathCompiler"]
 
-_FUNCTIONS = ("exp", "log", "sin", "erf")
 _lock = threading.RLock()
 _enabled = False  # process-wide switch, read by the registry rewrite and the cache key
 _SKIP_MODULES = ("numba", "fastmath")  # never rewritten: library internals (and the overloads below)
@@ -223,23 +223,33 @@ def _array_dispatch(function, original, qualname, numba_types_original):
 _dispatch_of = {}  # id(original object) -> (original, dispatch function); built on first use
 
 
+def _named(path: str):
+    """The object a "module.attribute" path names, if that module is imported (the pass
+    imports nothing: code that names scipy.special.erf has imported scipy.special)."""
+    module, _, attr = path.rpartition(".")
+    return getattr(sys.modules.get(module), attr, None)
+
+
+def _dispatch_for(function: str, path: str, original):
+    """math.* functions take scalars; numpy ufuncs (and scipy.special's) take arrays too."""
+    if isinstance(original, np.ufunc):
+        numba_types_original = path.startswith("numpy.")  # Numba cannot type scipy.special without numba-scipy
+        return _array_dispatch(function, original, path, numba_types_original)
+    return _math_dispatch(function, original)
+
+
 def _table(state=None):
-    """The objects the pass replaces. scipy.special.erf is included once scipy.special has
-    been imported (code that names it has imported it; the pass never imports scipy).
+    """The objects the pass replaces: each contract's ``rewrites`` (fastmath.contract).
+    One in a module not imported yet (scipy.special) is added once it is.
     Overloads registered here during a compilation reach the typing and target contexts
     of that compilation by a refresh (Numba refreshes them only when a compilation starts)."""
     with _lock:
         size = len(_dispatch_of)
-        if not _dispatch_of:
-            for function in _FUNCTIONS:
-                original = getattr(math, function)
-                _dispatch_of[id(original)] = (original, _math_dispatch(function, original))
-            for function in ("exp", "log", "sin"):
-                original = getattr(np, function)
-                _dispatch_of[id(original)] = (original, _array_dispatch(function, original, f"numpy.{function}", True))
-        special = sys.modules.get("scipy.special")
-        if special is not None and id(special.erf) not in _dispatch_of:
-            _dispatch_of[id(special.erf)] = (special.erf, _array_dispatch("erf", special.erf, "scipy.special.erf", False))
+        for function, contract in CONTRACTS.items():
+            for path in contract.rewrites:
+                original = _named(path)
+                if original is not None and id(original) not in _dispatch_of:
+                    _dispatch_of[id(original)] = (original, _dispatch_for(function, path, original))
         if state is not None and len(_dispatch_of) != size:
             state.typingctx.refresh()
             state.targetctx.refresh()

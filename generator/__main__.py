@@ -43,6 +43,11 @@ def main(argv=None) -> int:
     v = sub.add_parser("verify", help="exhaustively verify the published kernels the runtime uses")
     v.add_argument("--version", default=None, help="a published version (default: the current one)")
     v.add_argument("--functions", type=_functions, default=FUNCTIONS)
+    rr = sub.add_parser("rerender", help="render a published version again with the current scaffolds and "
+                                         "compare it with the published kernels on all 2^32 inputs, bit for bit")
+    rr.add_argument("--version", default=None, help="a published version (default: the current one)")
+    rr.add_argument("--functions", type=_functions, default=None, help="default: all of the version's")
+    rr.add_argument("--perturb", action="store_true", help="flip one bit of one core constant first")
     args = parser.parse_args(argv)
 
     if args.command == "kernels":
@@ -63,6 +68,7 @@ def main(argv=None) -> int:
     if args.command == "reals":
         from pathlib import Path
 
+        from .mutation import MutationWeights
         from .reals import run_reals
         from .search import SearchConfig
         ops = ("add", "sub", "mul", "div") + (("fma",) if args.fma else ())
@@ -72,11 +78,19 @@ def main(argv=None) -> int:
         # squared program's constants must move far) and the promising ones the rest.
         config = SearchConfig(population=args.population, generations=args.generations, max_cost=args.ops,
                               validation_points=1024, ops=ops, self_operand=0.5, output_edge=0.5,
-                              screen_polish=3, tune_iterations=40, tune_patience=15, fork=0.15,
-                              reassociate=0.1)
+                              screen_polish=3, tune_iterations=40, tune_patience=15,
+                              mutation_weights=MutationWeights(fork=0.15, reassociate=0.1))
         run_reals(args.target, args.lo, args.hi, args.ops, config, args.seed, Path(args.out), args.min_ops,
                   args.workers, args.scheduler)
         return 0
+    if args.command == "rerender":
+        from fastmath import _kernels
+
+        from .check_published import rerender
+        version = args.version or _kernels.current_version()
+        functions = args.functions or tuple(_kernels.manifest(version)["functions"])
+        differ = rerender(version, functions, args.perturb)
+        return int(any(n for n, _ in differ.values()) != args.perturb)
     from .check_published import verify_published
     return verify_published(args.version, args.functions)
 

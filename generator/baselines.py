@@ -40,6 +40,7 @@ from typing import Callable
 
 import mpmath
 
+from generator.grids import chebyshev_nodes, max_error
 from generator.program import Node, Program
 
 DPS = 50                # working precision of every construction
@@ -95,16 +96,6 @@ def _interval(lo, hi):
     lo, hi = mpmath.mpf(lo), mpmath.mpf(hi)
     mid = mpmath.mpf(float((lo + hi) / 2))
     return lo, hi, mid, (hi - lo) / 2
-
-
-def chebyshev_grid(lo, hi, count: int, endpoints: bool = True) -> list:
-    """Chebyshev-clustered points of [lo, hi] rounded to float64 (program inputs), sorted."""
-    lo, hi = mpmath.mpf(lo), mpmath.mpf(hi)
-    c, h = (lo + hi) / 2, (hi - lo) / 2
-    pts = {float(c - h * mpmath.cos(mpmath.pi * (k + mpmath.mpf(1) / 2) / count)) for k in range(count)}
-    if endpoints:
-        pts |= {float(lo), float(hi)}
-    return sorted(mpmath.mpf(p) for p in pts if lo <= p <= hi)
 
 
 def _poly_mul(a, b):
@@ -168,7 +159,7 @@ class _Target:
     def grid(self, count: int) -> list:
         key = ("grid", count)
         if key not in self.cache:
-            self.cache[key] = chebyshev_grid(self.lo, self.hi, count)
+            self.cache[key] = chebyshev_nodes(self.lo, self.hi, count)
         return self.cache[key]
 
     def rel_error(self, approx, x):
@@ -240,13 +231,7 @@ def measure(program: Program, target, lo, hi, points=MEASURE_POINTS) -> float:
     """Max relative error of the program (exact evaluation) on a Chebyshev grid + endpoints."""
     t = _as_target(target, lo, hi)
     with mpmath.workdps(DPS):
-        worst = mpmath.mpf(0)
-        for x in t.grid(points):
-            fx = t.raw(x)
-            if fx == 0:  # relative error undefined at a zero of the target: skip the point
-                continue
-            worst = max(worst, abs(program.evaluate_mp(x) - fx) / abs(fx))
-        return float(worst)
+        return max_error(program, t.raw, t.grid(points))
 
 
 def _best_program(method, budget, candidates, target, lo, hi, keep=3):

@@ -24,7 +24,7 @@ def verify_published(version: str | None, functions) -> int:
     for function in functions:
         contract = CONTRACTS[function]
         kernel = getattr(_kernels.kernel_module(function, version), f"{function}_f32")
-        check = verify_kernel(function, kernel, _libm.FLOAT64[function], contract.reference)
+        check = verify_kernel(function, kernel, _libm.float64_kernel(function), contract.reference)
         recorded = manifest["functions"][function]["verification"]
         problems = []
         if not check.proves(contract.max_ulp):
@@ -42,3 +42,86 @@ def verify_published(version: str | None, functions) -> int:
         print("VERIFICATION FAILED:\n  " + "\n  ".join(failures))
         return 1
     return 0
+
+
+# ---- Re-rendering a published version ------------------------------------------------------
+_BLOCK = 1 << 16
+
+
+def make_comparer(a, b):
+    """A compiled function counting the inputs in [start, start + count) (count a multiple
+    of 2^16) where kernels a and b give different bits; also the first such input."""
+    import numba
+    import numpy as np
+    from numba import prange
+
+    from fastmath._ops import bits_float, float_bits
+
+    @numba.njit(parallel=True, error_model="numpy")
+    def compare(start, count):
+        nblocks = count // _BLOCK
+        differ = np.zeros(nblocks, np.int64)
+        first = np.full(nblocks, -1, np.int64)
+        for blk in prange(nblocks):
+            base = start + blk * _BLOCK
+            n, at = 0, -1
+            for j in range(_BLOCK):
+                x = bits_float(np.int32(np.uint32(base + j)))
+                if float_bits(a(x)) != float_bits(b(x)):
+                    n += 1
+                    if at < 0:
+                        at = base + j
+            differ[blk], first[blk] = n, at
+        return differ, first
+
+    return compare
+
+
+def rerender(version: str, functions, perturb: bool = False, directory=None) -> dict:
+    """Render each function of a published version again, with the generator's current
+    scaffolds and the version's own core programs (from its manifest), and compare the
+    result with the published kernel on all 2^32 float32 inputs, bit for bit. With
+    `perturb`, bit 29 of one constant of the first core (a float32 constant's last bit) is
+    flipped first, to show the comparison catches a one-bit change. {function: (inputs differing, first one)}."""
+    import tempfile
+    from pathlib import Path
+
+    import numpy as np
+
+    from . import emit
+    from .functions import scaffold
+    from .pipeline import load_kernel
+    from .program import Node, Program
+
+    manifest = _kernels.manifest(version)
+    directory = Path(directory or tempfile.mkdtemp(prefix=f"rerender-{version}-"))
+    results = {}
+    for function in functions:
+        entry = manifest["functions"][function]
+        chosen = scaffold(function, entry.get("variant", "f64"))
+        programs = {name: Program.from_dict(core["program"]) for name, core in entry["cores"].items()}
+        if perturb:
+            first = chosen.cores[0].name
+            nodes = list(programs[first].nodes)
+            i = next(k for k, node in enumerate(nodes) if node.op == "const")
+            bits = np.array([nodes[i].value]).view(np.int64)[0] ^ (1 << 29)  # a float32 core's last bit
+            nodes[i] = Node("const", (), float(np.array([bits]).view(np.float64)[0]))
+            programs[first] = Program(tuple(nodes))
+        source = emit.render_kernel(chosen, programs, {**entry, **{k: manifest[k] for k in ("version", "seed", "config_hash", "generator_commit")},
+                                                       "domain": CONTRACTS[function].domain,
+                                                       "max_ulp_contract": CONTRACTS[function].max_ulp})
+        new = load_kernel(emit.write_kernel(directory, function, source), function)
+        old = getattr(_kernels.kernel_module(function, version), f"{function}_f32")
+        compare = make_comparer(new, old)
+        t0 = time.perf_counter()
+        differ, first = 0, -1
+        for start in range(0, 1 << 32, 1 << 26):
+            d, f = compare(start, 1 << 26)
+            differ += int(d.sum())
+            hits = f[f >= 0]
+            if first < 0 and hits.size:
+                first = int(hits[0])
+        results[function] = (differ, first)
+        print(f"{function:6} ({chosen.label}{', perturbed' if perturb else ''}): {differ} of 2^32 inputs differ"
+              + (f", first at 0x{first:08x}" if first >= 0 else "") + f"  [{time.perf_counter() - t0:.0f} s]", flush=True)
+    return results

@@ -9,39 +9,14 @@ lowest degree whose measured error meets the budget.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
 
 import mpmath
 
+from .grids import chebyshev_points_mp, max_error
 from .program import Program
+from .scaffold import CoreSpec
 
 WORKING_DIGITS = 40
-
-
-@dataclass(frozen=True)
-class CoreSpec:
-    """What one core approximation must compute: the scaffold's contract with it."""
-    name: str
-    target: Callable  # mpmath function of the core input u
-    lo: float
-    hi: float
-    form: str = "poly"  # "poly", "even" or "odd" (see Program.polynomial)
-    error: str = "relative"  # how the budget is measured: "relative" or "absolute"
-    note: str = ""
-    precision: str = "float64"  # the core's arithmetic and constants: "float64" or "float32"
-
-    def reduced_target(self, v):
-        """The function the polynomial in v fits (v = u, or v = u^2 for even/odd forms)."""
-        if self.form == "poly":
-            return self.target(v)
-        u = mpmath.sqrt(v)
-        return self.target(u) / u if self.form == "odd" else self.target(u)
-
-    def fit_interval(self):
-        if self.form == "poly":
-            return self.lo, self.hi
-        m = max(abs(self.lo), abs(self.hi))
-        return 0.0, m * m
 
 
 @dataclass(frozen=True)
@@ -52,20 +27,12 @@ class Fit:
 
 
 def measure_error(spec: CoreSpec, program: Program, points: int = 2000) -> float:
-    """Max error (relative or absolute, per spec) of the program on a dense grid."""
+    """Max error (relative or absolute, per spec) of the program on points + 1 Chebyshev
+    extrema of the spec's interval, evaluated exactly at the working precision."""
     with mpmath.workdps(WORKING_DIGITS):
-        worst = mpmath.mpf(0)
-        for k in range(points + 1):
-            # Chebyshev-clustered grid (errors of near-minimax fits peak near the ends)
-            u = (mpmath.mpf(spec.lo) + spec.hi) / 2 + (mpmath.mpf(spec.hi) - spec.lo) / 2 * mpmath.cos(mpmath.pi * k / points)
-            if u == 0:
-                continue
-            exact = spec.target(u)
-            err = abs(program.evaluate_mp(u) - exact)
-            if spec.error == "relative":
-                err /= abs(exact)
-            worst = max(worst, err)
-        return float(worst)
+        # not u = 0, where odd targets vanish
+        grid = [u for u in chebyshev_points_mp(spec.lo, spec.hi, points + 1) if u != 0]
+        return max_error(program, spec.target, grid, spec.error == "relative")
 
 
 def fit_degree(spec: CoreSpec, degree: int) -> Program:

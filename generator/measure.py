@@ -5,32 +5,26 @@ and the medians are compared.
 """
 from __future__ import annotations
 
+import importlib
 import time
 
 import numpy as np
 
+from fastmath.contract import CONTRACTS
+
+from .functions import home
+
 
 def sample_inputs(function: str, n: int, rng: np.random.Generator) -> np.ndarray:
-    """float32 inputs typical of each function's use (the common range, not special values)."""
-    if function == "exp":
-        x = rng.uniform(-87.0, 88.0, n)
-    elif function == "log":
-        x = np.exp2(rng.uniform(-40.0, 40.0, n))
-    elif function == "sin":
-        x = rng.uniform(-100.0, 100.0, n)
-    elif function == "erf":
-        x = rng.uniform(-4.0, 4.0, n)
-    else:
-        raise ValueError(function)
-    return x.astype(np.float32)
+    """float32 inputs typical of each function's use (its home's ``bench_inputs``)."""
+    return home(function).bench_inputs(rng, n)
 
 
 def peer(function: str):
-    """(name, callable) of what users would call instead: numpy, or scipy.special for erf."""
-    if function == "erf":
-        import scipy.special
-        return "scipy.special.erf", scipy.special.erf
-    return f"numpy.{function}", getattr(np, function)
+    """(name, callable) of what users would call instead (the contract's ``peer``)."""
+    name = CONTRACTS[function].peer
+    module, _, attr = name.rpartition(".")
+    return name, getattr(importlib.import_module(module), attr)
 
 
 def median_ns_per_element(fns, x: np.ndarray, repeats: int) -> list[float]:

@@ -12,25 +12,43 @@ nodes. All randomness comes from the ``rng`` passed in.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
 from .program import ARITY, Node, Program
 
 BINARY = ("add", "sub", "mul", "div")
-KINDS = ("insert", "expand", "remove", "rewire", "change_op", "constant", "fork", "reassociate")
 # The op a fork gives the twin most often: the one that undoes or mirrors the vertex's own.
 DUAL = {"add": "sub", "sub": "add", "mul": "div", "div": "mul"}
+
+
+@dataclass(frozen=True)
+class MutationWeights:
+    """The odds of each kind of mutation, relative to their sum (0: never)."""
+    insert: float = 0.4
+    expand: float = 0.15
+    remove: float = 0.15
+    rewire: float = 0.1
+    change_op: float = 0.1
+    constant: float = 0.1
+    fork: float = 0.0
+    reassociate: float = 0.0
+
+    def odds(self) -> np.ndarray:
+        """The probability of each of KINDS."""
+        weights = np.asarray([getattr(self, kind) for kind in KINDS])
+        return weights / weights.sum()
+
+
+KINDS = tuple(f.name for f in fields(MutationWeights))
 
 
 @dataclass(frozen=True)
 class MutationConfig:
     ops: tuple[str, ...] = ("add", "sub", "mul", "div", "fma")  # ops an insertion may create
     op_weights: tuple[float, ...] | None = None  # their odds (None: uniform)
-    weights: tuple[float, ...] = (0.4, 0.15, 0.15, 0.1, 0.1, 0.1)  # of KINDS but the last two
-    fork: float = 0.0  # the weight of fork, on the same scale (0: never)
-    reassociate: float = 0.0  # the weight of reassociate (0: never)
+    weights: MutationWeights = MutationWeights()  # odds of each kind of mutation
     max_cost: int = 16  # children costing more are redrawn
     max_nodes: int = 40
     cost_of: object = None  # program -> cost (default Program.cost)
@@ -292,9 +310,7 @@ def mutate(program: Program, rng: np.random.Generator, config: MutationConfig,
     """A mutated copy of program and the mutation's name; the program itself (a clone,
     "none") if no try gave a different program within the cost and size limits."""
     cost_of = config.cost_of or Program.cost
-    # zero weights for the later kinds leave the draws as they were before those existed
-    weights = np.asarray((*config.weights, config.fork, config.reassociate))
-    odds = weights / weights.sum()
+    odds = config.weights.odds()
     for _ in range(tries):
         kind = KINDS[int(rng.choice(len(KINDS), p=odds))]
         result = MUTATIONS[kind](list(program.nodes), rng, config)

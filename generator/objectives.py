@@ -1,18 +1,12 @@
-"""What the search minimises: a candidate's error and cost, and its constant-tuning loss.
-
-An objective has three faces:
-
-* ``tune_loss(program, constants)`` -- log of the max error of the core alone, for a batch
-  of constant sets, on fixed tuning points ``tune_u`` (error = |value - tune_exact| x
-  tune_weight; fast numpy float64; what CMA-ES minimises and the LP polish refines);
-* ``error(program, points)`` -- the selection error on a validation set;
-* ``cost(program)`` -- the cost model.
+"""The reals objective, and what objectives share: mpmath targets, the tuning loss.
 
 ``RealsObjective``: max relative error of the program against an mpmath target on an
 interval (the paper's reals experiment), cost = the paper's op count.
 
 ``KernelObjective`` (``generator.kernel_objective``): max ULP of the whole float32 kernel
 with the program as one of its cores.
+
+Both have the interface of ``generator.objective.Objective``.
 """
 from __future__ import annotations
 
@@ -23,6 +17,7 @@ import mpmath
 import numpy as np
 
 from .evaluation import evaluate_batch
+from .grids import chebyshev_points, max_error
 from .program import Program
 
 TARGETS = {
@@ -39,11 +34,6 @@ def mp_values(target, points, dps: int = 40) -> np.ndarray:
     """target at each point, computed in mpmath and rounded to float64."""
     with mpmath.workdps(dps):
         return np.array([float(target(mpmath.mpf(float(p)))) for p in points])
-
-
-def chebyshev_points(lo: float, hi: float, n: int) -> np.ndarray:
-    """n points clustered at the ends (where near-minimax errors peak), ends included."""
-    return (lo + hi) / 2 + (hi - lo) / 2 * np.cos(np.pi * np.arange(n) / (n - 1))[::-1]
 
 
 def tune_loss(program: Program, constants: np.ndarray, u, exact, weight) -> np.ndarray:
@@ -107,11 +97,8 @@ class RealsObjective:
         on a Chebyshev-clustered grid: the number reported in tables."""
         mp_fn, _ = TARGETS[self.target]
         with mpmath.workdps(40):
-            worst = mpmath.mpf(0)
-            for u in chebyshev_points(self.lo, self.hi, points):
-                e = mp_fn(mpmath.mpf(float(u)))
-                worst = max(worst, abs(program.evaluate_mp(float(u)) - e) / abs(e))
-        return float(worst)
+            grid = [mpmath.mpf(float(u)) for u in chebyshev_points(self.lo, self.hi, points)]
+            return max_error(program, mp_fn, grid)
 
 
 def log_error(err: float) -> float:

@@ -7,6 +7,7 @@ Objectives are minimised. ``nondominated_sort`` is Deb et al.'s fast non-dominat
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -84,26 +85,51 @@ def ranks_and_crowding(points) -> tuple[list[int], list[float]]:
     return rank, crowd
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where an archive member comes from: its birth (the child's number in the run), the
+    generation that made it and its lineage ((birth, mutation), ...) from the first program."""
+    birth: int = 0
+    generation: int = 0
+    lineage: tuple = ()
+
+    def to_dict(self) -> dict:
+        return {"birth": self.birth, "generation": self.generation, "lineage": [list(x) for x in self.lineage]}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Origin":
+        return cls(d["birth"], d["generation"], tuple(tuple(x) for x in d["lineage"]))
+
+
+@dataclass(frozen=True)
+class ArchiveMember:
+    """A program the archive keeps, with its cost, its error and its origin."""
+    cost: int
+    error: float
+    program: object
+    origin: Origin = Origin()
+
+
 class Archive:
-    """The best member at each cost: cost -> (error, program, record). A member is kept
-    only if no cheaper-or-equal member has a lower-or-equal error (so the archive is the
-    Pareto front of everything offered to it)."""
+    """The best member at each cost. A member is kept only if no cheaper-or-equal member
+    has a lower-or-equal error (so the archive is the Pareto front of everything offered
+    to it)."""
 
     def __init__(self):
-        self.members: dict[int, tuple[float, object, dict]] = {}
+        self.members: dict[int, ArchiveMember] = {}
 
-    def offer(self, cost: int, error: float, program, record: dict | None = None) -> bool:
+    def offer(self, cost: int, error: float, program, origin: Origin = Origin()) -> bool:
         if not math.isfinite(error):
             return False
-        if any(c <= cost and e <= error for c, (e, _, _) in self.members.items()):
+        if any(m.cost <= cost and m.error <= error for m in self.members.values()):
             return False
-        self.members = {c: m for c, m in self.members.items() if not (c >= cost and m[0] >= error)}
-        self.members[cost] = (error, program, record or {})
+        self.members = {c: m for c, m in self.members.items() if not (c >= cost and m.error >= error)}
+        self.members[cost] = ArchiveMember(cost, error, program, origin)
         return True
 
-    def front(self) -> list[tuple[int, float, object, dict]]:
-        """(cost, error, program, record), cheapest first."""
-        return [(c, *self.members[c]) for c in sorted(self.members)]
+    def front(self) -> list[ArchiveMember]:
+        """The members, cheapest first."""
+        return [self.members[c] for c in sorted(self.members)]
 
     def __len__(self):
         return len(self.members)

@@ -1,24 +1,24 @@
 """`make kernels`: make every function's cores, verify each kernel exhaustively, publish.
 
-Per function and scaffold variant (``generator.scaffolds.VARIANTS``): evolve the cores
-(or, with method "baseline fit", fit them classically; the default variant only), emit
-the kernel into a staging directory, verify all 2^32 inputs; on failure move the cores
-up their Pareto fronts (or tighten the fits' budget) and try again. Of the variants that
-verify, the fastest (timed in one process) ships; a function with none stops the run and
-nothing is published. Searches checkpoint every generation and each finished function is
-checkpointed in the staging directory, so a re-run with the same options resumes where
-an interrupted one stopped.
+Per function and scaffold variant (the function's home, ``generator.functions``): evolve
+the cores (or, with method "baseline fit", fit them classically; the default variant
+only), emit the kernel into a staging directory, verify all 2^32 inputs; on failure move
+the cores up their Pareto fronts (or tighten the fits' budget) and try again. Of the
+variants that verify, the fastest (timed in one process) ships; a function with none
+stops the run and nothing is published. Searches checkpoint every generation and each
+finished function is checkpointed in the staging directory, so a re-run with the same
+options and code resumes where an interrupted one stopped.
 """
 from __future__ import annotations
 
 import datetime
 import hashlib
-import importlib.util
 import json
 import subprocess
-import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -26,20 +26,44 @@ from fastmath import _libm
 from fastmath.contract import CONTRACTS
 
 from . import emit
+from .cost import model_cost
 from .fit import fit_core
-from .kernel_objective import kernel_spec, model_cost
-from .measure import measure_speed, median_ns_per_element, sample_inputs
+from .functions import home
+from .kernel_objective import kernel_spec
+from .measure import measure_speed, median_ns_per_element
+from .modules import ROOT, load_module
 from .options import Options
-from .scaffolds import SCAFFOLDS, VARIANTS, Scaffold, is_default
+from .program import Program
+from .scaffold import CoreSpec, Scaffold
 from .search import default_executor, progress_line, run_search
-from .verify import verify_kernel
+from .verify import Verification, verify_kernel
 
-ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ROOT / "generated"
 
 
 class VerificationFailed(RuntimeError):
     pass
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A feasible Pareto member of a core's search, as a core in u."""
+    cost: int  # model cost
+    error: float  # max ULP on the archive inputs
+    program: Program
+    birth: int | None
+    lineage: tuple
+
+
+@dataclass
+class MadeVariant:
+    """One scaffold variant, made and verified."""
+    scaffold: Scaffold
+    path: Path
+    kernel: object  # the compiled float32 kernel
+    check: Verification
+    cores: dict  # manifest entries per core
+    facts: dict  # manifest facts of the variant
 
 
 def generator_commit() -> str:
@@ -54,63 +78,27 @@ def generator_commit() -> str:
 
 
 def source_hash() -> str:
-    """sha256 (first 12 hex digits) of the code that decides the kernels: the generator, and
-    the runtime modules kernels and verification use. A run resumes only with equal code."""
-    files = sorted((ROOT / "generator").glob("*.py")) + [ROOT / "fastmath" / n for n in ("_ops.py", "_libm.py", "contract.py")]
+    """sha256 (first 12 hex digits) of the code that decides the kernels: the generator
+    (function homes included), and the runtime modules kernels and verification use. A run
+    resumes only with equal code."""
+    files = sorted((ROOT / "generator").rglob("*.py")) + [ROOT / "fastmath" / n for n in ("_ops.py", "_libm.py", "contract.py")]
     digest = hashlib.sha256()
     for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:12]
 
 
-def staging_for(options: Options, generated: Path) -> Path:
-    """The staging directory of a run: one per (config, code, seed), so that a re-run
-    resumes only what was made by the same options with the same generator code."""
-    return emit.staging_dir(generated, f"{options.config_hash()}-{source_hash()}", options.seed)
-
-
 def load_kernel(path: Path, function: str):
-    """Import a staged kernel file under a unique module name; return its float32 kernel."""
-    name = f"fastmath_staging_{path.parent.name.replace('-', '_').replace('.', '')}_{function}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return getattr(module, f"{function}_f32")
-
-
-def _progress(function, done, total, worst):
-    if done % (total // 8) == 0 or done == total:
-        print(f"  verify {function}: {done / total:6.1%}  max {worst:.4f} ULP", flush=True)
-
-
-def core_entry(spec, program, **facts) -> dict:
-    """The manifest's record of one core: what it approximates, how well, at what cost."""
-    return {"formula": program.formula(), "interval": [spec.lo, spec.hi], "form": spec.form,
-            "approximates": spec.note, "ops": program.op_counts(), "cost": program.cost(),
-            "model_cost": model_cost(program), "program": program.to_dict(), **facts}
-
-
-def baseline_fits(scaffold, budget_log2: float) -> dict:
-    """Classical fits of each core, to the scaffold's own budget if it sets one."""
-    if scaffold.fit_budget_log2 is not None:
-        budget_log2 = scaffold.fit_budget_log2
-    return {spec.name: fit_core(spec, 2.0 ** budget_log2) for spec in scaffold.cores}
+    """Import a staged kernel file (afresh); return its float32 kernel."""
+    name = f"fastmath_staging_{path.parent.name}_{function}".replace("-", "_").replace(".", "")
+    return getattr(load_module(path, name=name), f"{function}_f32")
 
 
 def render(scaffold: Scaffold, programs: dict, provenance: dict, directory: Path) -> tuple[Path, object]:
     """Emit one kernel into directory and load it: (path, float32 kernel)."""
-    source = emit.render_kernel(scaffold, programs, provenance)
-    path = emit.write_kernel(directory, scaffold.function, source)
+    directory.mkdir(exist_ok=True)
+    path = emit.write_kernel(directory, scaffold.function, emit.render_kernel(scaffold, programs, provenance))
     return path, load_kernel(path, scaffold.function)
-
-
-def time_kernels(function: str, kernels: list, n: int, repeats: int, seed: int) -> list[float]:
-    """Median ns/element of each float32 kernel as a ufunc, interleaved in one process."""
-    from fastmath._ufuncs import make_ufunc
-    ufuncs = [make_ufunc(function, k, _libm.FLOAT64[function], "") for k in kernels]
-    x = sample_inputs(function, n, np.random.default_rng(seed))
-    return median_ns_per_element(ufuncs, x, repeats)
 
 
 def slot_seed(seed: int, function: str, slot: str) -> int:
@@ -119,247 +107,280 @@ def slot_seed(seed: int, function: str, slot: str) -> int:
     return int(np.random.SeedSequence(words).generate_state(1)[0])
 
 
-def _label(scaffold: Scaffold) -> str:
-    """How files and logs name a scaffold: the function, plus the variant unless default."""
-    return scaffold.function if is_default(scaffold) else f"{scaffold.function}-{scaffold.variant}"
-
-
 def core_seed(seed: int, scaffold: Scaffold, slot: str) -> int:
-    """slot_seed of the core; other variants' cores are named slot@variant."""
-    return slot_seed(seed, scaffold.function, slot if is_default(scaffold) else f"{slot}@{scaffold.variant}")
+    """slot_seed of a core of a scaffold variant, named slot@variant."""
+    return slot_seed(seed, scaffold.function, f"{slot}@{scaffold.variant}")
 
 
-def evolve_core(scaffold: Scaffold, slot, programs, options, staging, executor, log):
-    """Run (or resume) the search for one core; its final state."""
-    function, label = scaffold.function, _label(scaffold)
-    fixed = {n: p for n, p in programs.items() if n != slot}
-    spec = kernel_spec(function, slot, fixed, scaffold.variant)
-    checkpoint = staging / f"{label}.{slot}.search.json"
-    t0 = time.perf_counter()
-    state = run_search(spec, options.search, core_seed(options.seed, scaffold, slot), executor, checkpoint,
-                       progress=_every(10, progress_line(f"{label}/{slot}")))
-    log(f"{label}/{slot}: {state.generation} generations, {state.births} births, "
-        f"{state.evaluations / max(state.seconds, 1e-9):,.0f} evaluations/s, Pareto front of {len(state.archive)} "
-        f"({time.perf_counter() - t0:.0f} s here)")
-    return state
+def baseline_fits(scaffold: Scaffold, budget_log2: float) -> dict:
+    """Classical fits of each core, to the scaffold's own budget if it sets one."""
+    if scaffold.fit_budget_log2 is not None:
+        budget_log2 = scaffold.fit_budget_log2
+    return {spec.name: fit_core(spec, 2.0 ** budget_log2) for spec in scaffold.cores}
 
 
-def _every(k, show):
-    def maybe(state, config):
-        if state.generation % k == 0 or state.generation == config.generations:
-            show(state, config)
-    return maybe
+def core_entry(spec: CoreSpec, program: Program, **facts) -> dict:
+    """The manifest's record of one core: what it approximates, how well, at what cost."""
+    return {"formula": program.formula(), "interval": [spec.lo, spec.hi], "form": spec.form,
+            "approximates": spec.note, "ops": program.op_counts(), "cost": program.cost(),
+            "model_cost": model_cost(program), "program": program.to_dict(), **facts}
 
 
-def candidates(state, options, form: str) -> list:
-    """Feasible Pareto members (archive max ULP < options.feasible_ulp), cheapest first, as
-    cores in u (the search evolves P of u * P(u^2) or P(u^2) for odd and even cores)."""
-    return [(c, e, p.in_form(form), r) for c, e, p, r in state.archive.front() if e < options.feasible_ulp]
-
-
-def choose_core(scaffold: Scaffold, slot, members, programs, options, staging, meta, log):
-    """Among the cheapest feasible members, the one to ship: by measured speed of the whole
-    kernel (or by the cost model), with each candidate's facts for the manifest."""
-    function, label = scaffold.function, _label(scaffold)
-    trial = members[: options.candidates]
-    timed = []
-    if options.choose == "speed" and len(trial) > 1:
-        kernels = []
-        for i, (_, _, program, _) in enumerate(trial):
-            probe_dir = staging / f".choose-{label}-{slot}-{i}"
-            probe_dir.mkdir(exist_ok=True)
-            _, k = render(scaffold, {**programs, slot: program},
-                          _provenance(scaffold, meta, options, programs, "trial"), probe_dir)
-            kernels.append(k)
-        timed = time_kernels(function, kernels, options.bench_n, 31, options.seed)
-        pick = min(range(len(trial)), key=lambda i: (timed[i], trial[i][0]))
-    else:
-        pick = 0
-    facts = [{"model_cost": c, "archive_max_ulp": e, "formula": p.formula(),
-              **({"ns_per_element": round(timed[i], 4)} if timed else {})} for i, (c, e, p, _) in enumerate(trial)]
-    log(f"{label}/{slot}: candidates " + "; ".join(
-        f"cost {f['model_cost']} ({f['archive_max_ulp']:.3f} ULP" + (f", {f['ns_per_element']:.3f} ns)" if timed else ")")
-        for f in facts) + f" -> #{pick}")
-    return trial[pick], facts
-
-
-def _provenance(scaffold: Scaffold, meta, options, programs, method) -> dict:
-    contract = CONTRACTS[scaffold.function]
-    return {**meta, "function": scaffold.function, "method": method, "variant": scaffold.variant,
-            "internal_precision": scaffold.internal_precision,
-            "domain": contract.domain, "max_ulp_contract": contract.max_ulp,
-            "cores": {name: p.to_dict() for name, p in programs.items()}}
-
-
-def make_function(function: str, options: Options, staging: Path, meta: dict, log=print, executor=None) -> dict:
-    """Make, emit and verify one function's kernel; its manifest entry (checkpointed)."""
-    checkpoint = staging / f"{function}.json"
-    if checkpoint.exists() and (staging / f"{function}.py").exists():
-        log(f"{function}: resumed from checkpoint {checkpoint.name}")
-        return json.loads(checkpoint.read_text())
-    if options.method == "evolved":
-        return _make_evolved(function, options, staging, meta, log, executor)
-    return _make_fitted(function, options, staging, meta, log)
-
-
-def _verify(function, kernel, options, log, label=None):
-    label = label or function
-    log(f"{label}: verifying all 2^32 inputs")
-    check = verify_kernel(function, kernel, _libm.FLOAT64[function], CONTRACTS[function].reference,
-                          block=options.verify_block, progress=lambda f, d, t, w: _progress(label, d, t, w))
-    log(f"{label}: max {check.max_ulp:.4f} ULP at {check.worst_input} "
-        f"({check.count_over_half_ulp} inputs > 0.5 ULP) in {check.seconds:.0f} s")
-    return check
-
-
-def _make_fitted(function, options, staging, meta, log) -> dict:
-    scaffold, contract = SCAFFOLDS[function], CONTRACTS[function]
-    budget_log2 = options.core_budget_log2
-    for attempt in range(options.budget_retries + 1):
-        fits = baseline_fits(scaffold, budget_log2)
-        programs = {n: f.program for n, f in fits.items()}
-        provenance = {**_provenance(scaffold, meta, options, programs, options.method), "core_budget_log2": budget_log2}
-        path, kernel = render(scaffold, programs, provenance, staging)
-        log(f"{function}: cores " + ", ".join(f"{n} degree {f.degree} (error {f.max_error:.2e})" for n, f in fits.items()))
-        check = _verify(function, kernel, options, log)
-        if check.proves(contract.max_ulp):
-            break
-        log(f"{function}: does not verify; tightening the core budget to 2^{budget_log2 - 2:g}")
-        budget_log2 -= 2
-    else:
-        raise VerificationFailed(f"{function}: no kernel verified under {contract.max_ulp} ULP "
-                                 f"(last: {check.max_ulp:.4f} ULP at {check.worst_input})")
-    cores = {spec.name: core_entry(spec, fits[spec.name].program, degree=fits[spec.name].degree,
-                                   fit_error=fits[spec.name].max_error, fit_error_kind=spec.error)
-             for spec in scaffold.cores}
-    return _finish(scaffold, kernel, check, cores, {"core_budget_log2": budget_log2}, options, staging)
-
-
-def _make_evolved(function, options, staging, meta, log, executor) -> dict:
-    """Evolve and verify every scaffold variant of the function (``_evolve_variant``);
-    ship the fastest that verified, timed against the others in one process."""
-    made, failures = [], {}
-    for scaffold in VARIANTS[function]:
-        try:
-            made.append(_evolve_variant(scaffold, options, staging, meta, log, executor))
-        except VerificationFailed as exc:
-            failures[scaffold.variant] = str(exc)
-            log(f"{_label(scaffold)}: not a candidate: {exc}")
-    if not made:
-        raise VerificationFailed("; ".join(failures.values()))
-    timed = time_kernels(function, [m["kernel"] for m in made], options.bench_n, options.bench_repeats,
-                         options.seed) if len(made) > 1 else []
-    chosen = made[min(range(len(made)), key=timed.__getitem__) if timed else 0]
-    variants = [{"variant": m["scaffold"].variant, "internal_precision": m["scaffold"].internal_precision,
-                 "max_ulp": m["check"].max_ulp, "worst_input": m["check"].worst_input,
-                 "model_cost_total": sum(c["model_cost"] for c in m["cores"].values()),
-                 **({"ns_per_element": round(timed[i], 4)} if timed else {})}
-                for i, m in enumerate(made)]
-    variants += [{"variant": v, "failed": reason} for v, reason in failures.items()]
-    if timed:
-        log(f"{function}: variants " + "; ".join(
-            f"{v['variant']} {v['ns_per_element']:.3f} ns ({v['max_ulp']:.4f} ULP)" for v in variants if "max_ulp" in v)
-            + f" -> {chosen['scaffold'].variant}")
-    # Ship the verified file itself: the same bytes, under the function's name.
-    emit.write_text_atomic(staging / f"{function}.py", chosen["path"].read_text())
-    facts = {**chosen["facts"], "variant": chosen["scaffold"].variant, "variants": variants}
-    return _finish(chosen["scaffold"], chosen["kernel"], chosen["check"], chosen["cores"], facts, options, staging)
-
-
-def _evolve_variant(scaffold: Scaffold, options, staging, meta, log, executor) -> dict:
-    """Evolve each core of one scaffold in turn (the others fixed: evolved ones, else
-    baseline fits), pick the shipped member of each front, verify exhaustively; on failure,
-    record the worst input and move each core one step up its Pareto front (to a more
-    accurate member). The verified kernel, its facts and the cores' manifest entries."""
-    function, label, contract = scaffold.function, _label(scaffold), CONTRACTS[scaffold.function]
-    directory = staging / f".variant-{label}"
-    directory.mkdir(exist_ok=True)
-    baseline = {n: f.program for n, f in baseline_fits(scaffold, options.core_budget_log2).items()}
-    programs, failed_inputs, states, chosen, trials = dict(baseline), [], {}, {}, {}
-    for spec in scaffold.cores:
-        state = evolve_core(scaffold, spec.name, programs, options, staging, executor, log)
-        members = candidates(state, options, spec.form)
-        if not members:
-            raise VerificationFailed(f"{label}/{spec.name}: the search found no member under "
-                                     f"{options.feasible_ulp} ULP on its validation inputs")
-        states[spec.name] = (state, members)
-        chosen[spec.name], trials[spec.name] = choose_core(scaffold, spec.name, members, programs, options,
-                                                           staging, meta, log)
-        programs[spec.name] = chosen[spec.name][2]
-    for attempt in range(options.budget_retries + 1):
-        provenance = _provenance(scaffold, meta, options, programs, "evolved")
-        path, kernel = render(scaffold, programs, provenance, directory)
-        check = _verify(function, kernel, options, log, label)
-        if check.proves(contract.max_ulp):
-            break
-        failed_inputs.append(check.worst_input)
-        log(f"{label}: does not verify; each core moves one step up its Pareto front")
-        moved = False
-        for name, (_, members) in states.items():
-            at = next(i for i, m in enumerate(members) if m[2] == programs[name])
-            if at + 1 < len(members):
-                chosen[name] = members[at + 1]
-                programs[name] = members[at + 1][2]
-                moved = True
-        if not moved:
-            raise VerificationFailed(f"{label}: no more accurate Pareto member to try "
-                                     f"(last: {check.max_ulp:.4f} ULP at {check.worst_input})")
-    else:
-        raise VerificationFailed(f"{label}: no evolved kernel verified under {contract.max_ulp} ULP "
-                                 f"(last: {check.max_ulp:.4f} ULP at {check.worst_input})")
-    # The baseline-fit kernel this one replaces, timed against it in one process.
-    base_dir = staging / f".baseline-{label}"
-    base_dir.mkdir(exist_ok=True)
-    _, base_kernel = render(scaffold, baseline, _provenance(scaffold, meta, options, baseline, "baseline fit"), base_dir)
-    ours, theirs = time_kernels(function, [kernel, base_kernel], options.bench_n, options.bench_repeats, options.seed)
-    cores = {}
-    for spec in scaffold.cores:
-        state, _ = states[spec.name]
-        cost, error, program, record = chosen[spec.name]
-        cores[spec.name] = core_entry(
-            spec, program, archive_max_ulp=error, search_seed=core_seed(options.seed, scaffold, spec.name),
-            generations=state.generation, births=state.births, evaluations=state.evaluations,
-            search_seconds=round(state.seconds, 1), born=record.get("birth"), lineage=record.get("lineage", []),
-            candidates=trials[spec.name], baseline=core_entry(spec, baseline[spec.name]))
-        _write_front(staging, label, spec.name, state, spec.form)
-    facts = {"failed_inputs": failed_inputs,
-             "vs_baseline_fit": {"n": options.bench_n, "ns_per_element": round(ours, 4),
-                                 "baseline_ns_per_element": round(theirs, 4), "speedup": round(theirs / ours, 3)}}
-    log(f"{label}: {ours:.3f} ns/element vs the baseline fit's {theirs:.3f} (x{theirs / ours:.2f})")
-    return {"scaffold": scaffold, "path": path, "kernel": kernel, "check": check, "cores": cores, "facts": facts}
-
-
-def _write_front(staging: Path, function: str, slot: str, state, form: str) -> None:
-    """The core's Pareto front as CSV (model cost, archive max ULP, paper op count, formula)."""
-    lines = ["model_cost,archive_max_ulp,ops,birth,formula"]
-    for cost, error, program, record in state.archive.front():
-        program = program.in_form(form)
-        lines.append(f'{cost},{error!r},{program.cost()},{record.get("birth", "")},"{program.formula()}"')
-    emit.write_text_atomic(staging / f"pareto_{function}_{slot}.csv", "\n".join(lines) + "\n")
-
-
-def _finish(scaffold: Scaffold, kernel, check, cores, facts, options, staging) -> dict:
+def time_kernels(function: str, kernels: list, n: int, repeats: int, seed: int) -> list[float]:
+    """Median ns/element of each float32 kernel as a ufunc, interleaved in one process."""
     from fastmath._ufuncs import make_ufunc
-    function = scaffold.function
-    ufunc = make_ufunc(function, kernel, _libm.FLOAT64[function], "")
-    entry = {
-        "source": f"{function}.py",
-        "method": options.method,
-        "internal_precision": scaffold.internal_precision,
-        "cores": cores,
-        "ops_total": sum(c["cost"] for c in cores.values()),
-        "model_cost_total": sum(c["model_cost"] for c in cores.values()),
-        **facts,
-        "verification": check.to_dict(),
-        "speed": measure_speed(function, ufunc, options.bench_n, options.bench_repeats, options.seed),
-    }
-    emit.write_text_atomic(staging / f"{function}.json", json.dumps(entry, indent=2, sort_keys=True))
-    return entry
+    ufuncs = [make_ufunc(function, k, _libm.float64_kernel(function), "") for k in kernels]
+    x = home(function).bench_inputs(np.random.default_rng(seed), n)
+    return median_ns_per_element(ufuncs, x, repeats)
 
 
-def make_kernels(options: Options, generated: Path = GENERATED, log=print) -> Path:
-    """Run the whole pipeline; the path of the published version. Raises, publishing
-    nothing, if any function fails verification."""
+def candidates(state, feasible_ulp: float, form: str) -> list[Candidate]:
+    """Feasible Pareto members (archive max ULP < feasible_ulp), cheapest first, as cores in
+    u (the search evolves P of u * P(u^2) or P(u^2) for odd and even cores)."""
+    return [Candidate(m.cost, m.error, m.program.in_form(form), m.origin.birth, m.origin.lineage)
+            for m in state.archive.front() if m.error < feasible_ulp]
+
+
+def write_front(directory: Path, label: str, slot: str, state, form: str) -> str:
+    """The core's Pareto front as CSV (model cost, archive max ULP, paper op count, formula);
+    the file's name."""
+    lines = ["model_cost,archive_max_ulp,ops,birth,formula"]
+    for m in state.archive.front():
+        program = m.program.in_form(form)
+        lines.append(f'{m.cost},{m.error!r},{program.cost()},{m.origin.birth},"{program.formula()}"')
+    name = f"pareto_{label}_{slot}.csv"
+    emit.write_text_atomic(directory / name, "\n".join(lines) + "\n")
+    return name
+
+
+@dataclass
+class Build:
+    """One `make kernels` run: its options, staging directory, run metadata (version, seed,
+    config hash, commit), log, and the executor the searches run on."""
+    options: Options
+    staging: Path
+    meta: dict
+    log: Callable[[str], None] = print
+    executor: object | None = None
+    timed_seconds: dict = field(default_factory=dict)
+
+    # ---- one function ----------------------------------------------------------------------
+    def make_function(self, function: str) -> dict:
+        """Make, emit and verify one function's kernel; its manifest entry (checkpointed)."""
+        checkpoint = self.staging / f"{function}.json"
+        if checkpoint.exists() and (self.staging / f"{function}.py").exists():
+            self.log(f"{function}: resumed from checkpoint {checkpoint.name}")
+            return json.loads(checkpoint.read_text())
+        if self.options.method == "evolved":
+            made = self.make_evolved(function)
+        else:
+            made = self.make_fitted(function)
+        # Ship the verified file itself: the same bytes, under the function's name.
+        emit.write_text_atomic(self.staging / f"{function}.py", made.path.read_text())
+        return self.finish(made)
+
+    def provenance(self, scaffold: Scaffold, programs: dict, method: str) -> dict:
+        contract = CONTRACTS[scaffold.function]
+        return {**self.meta, "function": scaffold.function, "method": method, "variant": scaffold.variant,
+                "internal_precision": scaffold.internal_precision,
+                "domain": contract.domain, "max_ulp_contract": contract.max_ulp,
+                "cores": {name: p.to_dict() for name, p in programs.items()}}
+
+    def render(self, scaffold: Scaffold, programs: dict, method: str, directory: Path) -> tuple[Path, object]:
+        return render(scaffold, programs, self.provenance(scaffold, programs, method), directory)
+
+    def verify(self, scaffold: Scaffold, kernel) -> Verification:
+        function, label = scaffold.function, scaffold.label
+        self.log(f"{label}: verifying all 2^32 inputs")
+
+        def progress(_, done, total, worst):
+            if done % (total // 8) == 0 or done == total:
+                print(f"  verify {label}: {done / total:6.1%}  max {worst:.4f} ULP", flush=True)
+
+        check = verify_kernel(function, kernel, _libm.float64_kernel(function), CONTRACTS[function].reference,
+                              block=self.options.verify_block, progress=progress)
+        self.log(f"{label}: max {check.max_ulp:.4f} ULP at {check.worst_input} "
+                 f"({check.count_over_half_ulp} inputs > 0.5 ULP) in {check.seconds:.0f} s")
+        return check
+
+    def make_fitted(self, function: str) -> MadeVariant:
+        scaffold, contract = home(function).variant(), CONTRACTS[function]
+        budget_log2 = self.options.core_budget_log2
+        for _ in range(self.options.budget_retries + 1):
+            fits = baseline_fits(scaffold, budget_log2)
+            programs = {n: f.program for n, f in fits.items()}
+            path, kernel = self.render(scaffold, programs, self.options.method, self.staging / f".variant-{scaffold.label}")
+            self.log(f"{function}: cores " + ", ".join(f"{n} degree {f.degree} (error {f.max_error:.2e})"
+                                                        for n, f in fits.items()))
+            check = self.verify(scaffold, kernel)
+            if check.proves(contract.max_ulp):
+                break
+            self.log(f"{function}: does not verify; tightening the core budget to 2^{budget_log2 - 2:g}")
+            budget_log2 -= 2
+        else:
+            raise VerificationFailed(f"{function}: no kernel verified under {contract.max_ulp} ULP "
+                                     f"(last: {check.max_ulp:.4f} ULP at {check.worst_input})")
+        cores = {spec.name: core_entry(spec, fits[spec.name].program, degree=fits[spec.name].degree,
+                                       fit_error=fits[spec.name].max_error, fit_error_kind=spec.error)
+                 for spec in scaffold.cores}
+        return MadeVariant(scaffold, path, kernel, check, cores, {"core_budget_log2": budget_log2})
+
+    def make_evolved(self, function: str) -> MadeVariant:
+        """Evolve and verify every scaffold variant of the function (``evolve_variant``);
+        the fastest that verified, timed against the others in one process."""
+        made, failures = [], {}
+        for scaffold in home(function).variants:
+            try:
+                made.append(self.evolve_variant(scaffold))
+            except VerificationFailed as exc:
+                failures[scaffold.variant] = str(exc)
+                self.log(f"{scaffold.label}: not a candidate: {exc}")
+        if not made:
+            raise VerificationFailed("; ".join(failures.values()))
+        timed = self.time(function, [m.kernel for m in made]) if len(made) > 1 else []
+        chosen = made[min(range(len(made)), key=timed.__getitem__) if timed else 0]
+        variants = [{"variant": m.scaffold.variant, "internal_precision": m.scaffold.internal_precision,
+                     "max_ulp": m.check.max_ulp, "worst_input": m.check.worst_input,
+                     "model_cost_total": sum(c["model_cost"] for c in m.cores.values()),
+                     **({"ns_per_element": round(timed[i], 4)} if timed else {})}
+                    for i, m in enumerate(made)]
+        variants += [{"variant": v, "failed": reason} for v, reason in failures.items()]
+        if timed:
+            self.log(f"{function}: variants " + "; ".join(
+                f"{v['variant']} {v['ns_per_element']:.3f} ns ({v['max_ulp']:.4f} ULP)" for v in variants if "max_ulp" in v)
+                + f" -> {chosen.scaffold.variant}")
+        chosen.facts = {**chosen.facts, "variants": variants}
+        return chosen
+
+    # ---- one scaffold variant --------------------------------------------------------------
+    def evolve_variant(self, scaffold: Scaffold) -> MadeVariant:
+        """Evolve each core of one scaffold in turn (the others fixed: evolved ones, else
+        baseline fits), pick the shipped member of each front, verify exhaustively; on
+        failure, record the worst input and move each core one step up its Pareto front (to
+        a more accurate member)."""
+        label, contract = scaffold.label, CONTRACTS[scaffold.function]
+        directory = self.staging / f".variant-{label}"
+        baseline = {n: f.program for n, f in baseline_fits(scaffold, self.options.core_budget_log2).items()}
+        programs, failed_inputs, fronts, states, chosen, trials = dict(baseline), [], {}, {}, {}, {}
+        for spec in scaffold.cores:
+            states[spec.name] = self.evolve_core(scaffold, spec.name, programs)
+            fronts[spec.name] = candidates(states[spec.name], self.options.feasible_ulp, spec.form)
+            if not fronts[spec.name]:
+                raise VerificationFailed(f"{label}/{spec.name}: the search found no member under "
+                                         f"{self.options.feasible_ulp} ULP on its validation inputs")
+            chosen[spec.name], trials[spec.name] = self.choose_core(scaffold, spec.name, fronts[spec.name], programs)
+            programs[spec.name] = chosen[spec.name].program
+        for _ in range(self.options.budget_retries + 1):
+            path, kernel = self.render(scaffold, programs, "evolved", directory)
+            check = self.verify(scaffold, kernel)
+            if check.proves(contract.max_ulp):
+                break
+            failed_inputs.append(check.worst_input)
+            self.log(f"{label}: does not verify; each core moves one step up its Pareto front")
+            moved = False
+            for name, front in fronts.items():
+                at = next(i for i, c in enumerate(front) if c.program == programs[name])
+                if at + 1 < len(front):
+                    chosen[name] = front[at + 1]
+                    programs[name] = front[at + 1].program
+                    moved = True
+            if not moved:
+                raise VerificationFailed(f"{label}: no more accurate Pareto member to try "
+                                         f"(last: {check.max_ulp:.4f} ULP at {check.worst_input})")
+        else:
+            raise VerificationFailed(f"{label}: no evolved kernel verified under {contract.max_ulp} ULP "
+                                     f"(last: {check.max_ulp:.4f} ULP at {check.worst_input})")
+        # The baseline-fit kernel this one replaces, timed against it in one process.
+        _, base_kernel = self.render(scaffold, baseline, "baseline fit", self.staging / f".baseline-{label}")
+        ours, theirs = self.time(scaffold.function, [kernel, base_kernel])
+        cores = {}
+        for spec in scaffold.cores:
+            state, pick = states[spec.name], chosen[spec.name]
+            cores[spec.name] = core_entry(
+                spec, pick.program, archive_max_ulp=pick.error, search_seed=core_seed(self.options.seed, scaffold, spec.name),
+                generations=state.generation, births=state.births, evaluations=state.evaluations,
+                search_seconds=round(state.seconds, 1), born=pick.birth, lineage=[list(x) for x in pick.lineage],
+                candidates=trials[spec.name], baseline=core_entry(spec, baseline[spec.name]))
+            write_front(self.staging, label, spec.name, state, spec.form)
+        facts = {"failed_inputs": failed_inputs,
+                 "vs_baseline_fit": {"n": self.options.bench_n, "ns_per_element": round(ours, 4),
+                                     "baseline_ns_per_element": round(theirs, 4), "speedup": round(theirs / ours, 3)}}
+        self.log(f"{label}: {ours:.3f} ns/element vs the baseline fit's {theirs:.3f} (x{theirs / ours:.2f})")
+        return MadeVariant(scaffold, path, kernel, check, cores, facts)
+
+    def evolve_core(self, scaffold: Scaffold, slot: str, programs: dict):
+        """Run (or resume) the search for one core; its final state."""
+        label = scaffold.label
+        fixed = {n: p for n, p in programs.items() if n != slot}
+        spec = kernel_spec(scaffold.function, slot, fixed, scaffold.variant)
+        checkpoint = self.staging / f"{label}.{slot}.search.json"
+        t0 = time.perf_counter()
+        show = progress_line(f"{label}/{slot}")
+
+        def progress(state, config):
+            if state.generation % 10 == 0 or state.generation == config.generations:
+                show(state, config)
+
+        state = run_search(spec, self.options.search, core_seed(self.options.seed, scaffold, slot), self.executor,
+                           checkpoint, progress=progress)
+        self.log(f"{label}/{slot}: {state.generation} generations, {state.births} births, "
+                 f"{state.evaluations / max(state.seconds, 1e-9):,.0f} evaluations/s, Pareto front of "
+                 f"{len(state.archive.front())} ({time.perf_counter() - t0:.0f} s here)")
+        return state
+
+    def choose_core(self, scaffold: Scaffold, slot: str, front: list[Candidate], programs: dict):
+        """Among the cheapest feasible members, the one to ship: by measured speed of the
+        whole kernel (or by the cost model), with each candidate's facts for the manifest."""
+        trial = front[: self.options.candidates]
+        timed = []
+        if self.options.choose == "speed" and len(trial) > 1:
+            kernels = [self.render(scaffold, {**programs, slot: c.program}, "trial",
+                                   self.staging / f".choose-{scaffold.label}-{slot}-{i}")[1]
+                       for i, c in enumerate(trial)]
+            timed = self.time(scaffold.function, kernels, repeats=31)
+            pick = min(range(len(trial)), key=lambda i: (timed[i], trial[i].cost))
+        else:
+            pick = 0
+        facts = [{"model_cost": c.cost, "archive_max_ulp": c.error, "formula": c.program.formula(),
+                  **({"ns_per_element": round(timed[i], 4)} if timed else {})} for i, c in enumerate(trial)]
+        self.log(f"{scaffold.label}/{slot}: candidates " + "; ".join(
+            f"cost {f['model_cost']} ({f['archive_max_ulp']:.3f} ULP" + (f", {f['ns_per_element']:.3f} ns)" if timed else ")")
+            for f in facts) + f" -> #{pick}")
+        return trial[pick], facts
+
+    def time(self, function: str, kernels: list, repeats: int | None = None) -> list[float]:
+        return time_kernels(function, kernels, self.options.bench_n, repeats or self.options.bench_repeats,
+                            self.options.seed)
+
+    def finish(self, made: MadeVariant) -> dict:
+        """The function's manifest entry (checkpointed in the staging directory)."""
+        from fastmath._ufuncs import make_ufunc
+        function, options = made.scaffold.function, self.options
+        ufunc = make_ufunc(function, made.kernel, _libm.float64_kernel(function), "")
+        entry = {
+            "source": f"{function}.py",
+            "method": options.method,
+            "variant": made.scaffold.variant,
+            "internal_precision": made.scaffold.internal_precision,
+            "cores": made.cores,
+            "ops_total": sum(c["cost"] for c in made.cores.values()),
+            "model_cost_total": sum(c["model_cost"] for c in made.cores.values()),
+            **made.facts,
+            "verification": made.check.to_dict(),
+            "speed": measure_speed(function, ufunc, options.bench_n, options.bench_repeats, options.seed),
+        }
+        emit.write_text_atomic(self.staging / f"{function}.json", json.dumps(entry, indent=2, sort_keys=True))
+        return entry
+
+
+def staging_for(options: Options, generated: Path) -> Path:
+    """The staging directory of a run: one per (config, code, seed), so that a re-run
+    resumes only what was made by the same options with the same generator code."""
+    return emit.staging_dir(generated, f"{options.config_hash()}-{source_hash()}", options.seed)
+
+
+def start_build(options: Options, generated: Path, log=print) -> Build:
+    """The build of a run: a new staging directory, or the one an interrupted run left."""
     generated.mkdir(exist_ok=True)
     staging = staging_for(options, generated)
     meta_path = staging / "run.json"
@@ -371,24 +392,32 @@ def make_kernels(options: Options, generated: Path = GENERATED, log=print) -> Pa
                 "config_hash": options.config_hash(), "generator_commit": generator_commit(),
                 "generator_source_hash": source_hash()}
         emit.write_text_atomic(meta_path, json.dumps(meta, indent=2, sort_keys=True))
-    executor = default_executor(options.workers or None, options.scheduler) if options.method == "evolved" else None
+    return Build(options, staging, meta, log)
+
+
+def make_kernels(options: Options, generated: Path = GENERATED, log=print) -> Path:
+    """Run the whole pipeline; the path of the published version. Raises, publishing
+    nothing, if any function fails verification."""
+    build = start_build(options, generated, log)
+    if options.method == "evolved":
+        build.executor = default_executor(options.workers or None, options.scheduler)
     try:
-        entries = {f: make_function(f, options, staging, meta, log, executor) for f in options.functions}
+        entries = {f: build.make_function(f) for f in options.functions}
     finally:
-        if executor is not None:
-            executor.shutdown()
-    extras = sorted(p.name for p in staging.glob("pareto_*.csv"))
+        if build.executor is not None:
+            build.executor.shutdown()
+    extras = sorted(p.name for p in build.staging.glob("pareto_*.csv"))
     if extras:
-        plot_fronts(staging, extras)
+        plot_fronts(build.staging, extras)
         extras.append("pareto.png")
     manifest = {
-        **meta,
+        **build.meta,
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "config": options.to_dict(),
         "functions": entries,
     }
-    target = emit.publish(generated, staging, meta["version"], manifest, options.functions, extras)
-    log(f"published {meta['version']} -> {target} (CURRENT = {meta['version']})")
+    target = emit.publish(generated, build.staging, build.meta["version"], manifest, options.functions, extras)
+    log(f"published {build.meta['version']} -> {target} (CURRENT = {build.meta['version']})")
     return target
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import mpmath
+import numpy as np
 
 # op name -> number of operands; "input" and "const" are leaves.
 ARITY = {"input": 0, "const": 0, "neg": 1, "add": 2, "sub": 2, "mul": 2, "div": 2, "fma": 3}
@@ -39,7 +40,6 @@ APPLY = {
 
 def _fold(op: str, a: list[float]) -> float:
     """One op on float64 constants, as the compiler would fold it (inf/NaN allowed)."""
-    import numpy as np
     with np.errstate(all="ignore"):
         return float(APPLY[op](*(np.float64(v) for v in a)))
 
@@ -206,15 +206,16 @@ class Program:
         return vals[-1]
 
     # ---- printing -----------------------------------------------------------
-    def formula(self, var: str = "u") -> str:
-        """The output as one infix expression (shared subterms are repeated)."""
+    def formula(self, var: str = "u", names: dict[int, str] | None = None) -> str:
+        """The output as one infix expression (shared subterms are repeated); constant node
+        i is written as names[i] if given, else by its value."""
         text: list[str] = []
-        for node in self.nodes:
-            a = [text[i] for i in node.args]
+        for i, node in enumerate(self.nodes):
+            a = [text[k] for k in node.args]
             if node.op == "input":
                 t = var
             elif node.op == "const":
-                t = repr(node.value)
+                t = names[i] if names else repr(node.value)
             elif node.op == "neg":
                 t = f"(-{a[0]})"
             elif node.op == "fma":
@@ -224,17 +225,54 @@ class Program:
             text.append(t)
         return text[-1]
 
-    def to_python(self, name: str, const_prefix: str, var: str = "u",
+    def constant_degrees(self) -> list[int | None] | None:
+        """For a polynomial program (no division), the power of u each constant multiplies:
+        the lowest degree of d(output)/d(constant), by forward differentiation over
+        polynomials in u (None at non-constant nodes). None for other programs."""
+        if any(node.op == "div" for node in self.nodes):
+            return None
+        degrees: list[int | None] = [None] * len(self.nodes)
+        for j, target in enumerate(self.nodes):
+            if target.op != "const":
+                continue
+            value, slope = [], []  # per node: polynomial in u and its derivative, {degree: coeff}
+            for i, node in enumerate(self.nodes):
+                a, da = [value[k] for k in node.args], [slope[k] for k in node.args]
+                if node.op == "input":
+                    v, d = {1: 1.0}, {}
+                elif node.op == "const":
+                    v, d = {0: node.value}, ({0: 1.0} if i == j else {})
+                elif node.op == "neg":
+                    v, d = _poly_scale(a[0], -1.0), _poly_scale(da[0], -1.0)
+                elif node.op in ("add", "sub"):
+                    sign = 1.0 if node.op == "add" else -1.0
+                    v, d = _poly_add(a[0], a[1], sign), _poly_add(da[0], da[1], sign)
+                else:  # mul, fma
+                    v = _poly_mul(a[0], a[1])
+                    d = _poly_add(_poly_mul(da[0], a[1]), _poly_mul(a[0], da[1]))
+                    if node.op == "fma":
+                        v, d = _poly_add(v, a[2]), _poly_add(d, da[2])
+                value.append(v)
+                slope.append(d)
+            powers = [k for k, c in slope[-1].items() if c != 0.0]
+            degrees[j] = min(powers) if powers else None
+        return degrees
+
+    def to_python(self, name: str, const_names: dict[int, str] | str, var: str = "u",
                   precision: str = "float64") -> tuple[list[str], list[str]]:
         """(constant definition lines, function source lines) of a scalar kernel function.
 
-        Constants become module-level hex floats named ``{const_prefix}{k}`` (for a
-        float32 core, ``np.float32`` of them: rounded to nearest, as the evaluators
-        round them, and typed so Numba keeps the arithmetic in float32); the function
-        body is one SSA line per live operation.
+        Constant node i becomes a module-level constant named ``const_names[i]`` (a string:
+        that prefix and a count in node order), written as
+        the exact value the kernel uses: a float64 hex float, or for a float32 core the
+        float32 it rounds to (as the evaluators round it), typed ``np.float32`` so Numba
+        keeps the arithmetic in float32. The body is one SSA line per live operation.
         """
         if precision not in ("float64", "float32"):
             raise ValueError(f"unknown precision {precision!r}")
+        if isinstance(const_names, str):
+            indices = [i for i, node in enumerate(self.nodes) if node.op == "const"]
+            const_names = {i: f"{const_names}{k}" for k, i in enumerate(indices)}
         live = self.live()
         consts, body, names = [], [], {}
         for i, node in enumerate(self.nodes):
@@ -243,11 +281,14 @@ class Program:
             if node.op == "input":
                 names[i] = var
             elif node.op == "const":
-                cname = f"{const_prefix}{len(consts)}"
-                literal = f'float.fromhex("{node.value.hex()}")'
+                cname = const_names[i]
                 if precision == "float32":
-                    literal = f"np.float32({literal})"
-                consts.append(f"{cname} = {literal}  # {node.value!r}")
+                    value = float(np.float32(node.value))
+                    literal = f'np.float32(float.fromhex("{value.hex()}"))'
+                else:
+                    value = node.value
+                    literal = f'float.fromhex("{value.hex()}")'
+                consts.append(f"{cname} = {literal}  # {value!r}")
                 names[i] = cname
             else:
                 a = [names[j] for j in node.args]
@@ -259,7 +300,7 @@ class Program:
                 else:
                     expr = f"{a[0]} {_INFIX[node.op]} {a[1]}"
                 body.append(f"    {names[i]} = {expr}")
-        fn = [f"def {name}({var}):", f'    """{self.formula(var)}"""']
+        fn = [f"def {name}({var}):", f'    """{self.formula(var, const_names)}"""']
         fn += body
         fn.append(f"    return {names[self.output]}")
         return consts, fn
@@ -276,3 +317,23 @@ class Program:
         return cls(tuple(Node(n["op"], tuple(n.get("args", ())),
                               float.fromhex(n["value"]) if "value" in n else None)
                          for n in d["nodes"]))
+
+
+# ---- polynomials in u as {degree: coefficient}, for constant_degrees -------------------
+def _poly_add(a: dict, b: dict, sign: float = 1.0) -> dict:
+    out = dict(a)
+    for k, c in b.items():
+        out[k] = out.get(k, 0.0) + sign * c
+    return out
+
+
+def _poly_scale(a: dict, s: float) -> dict:
+    return {k: s * c for k, c in a.items()}
+
+
+def _poly_mul(a: dict, b: dict) -> dict:
+    out: dict = {}
+    for i, x in a.items():
+        for j, y in b.items():
+            out[i + j] = out.get(i + j, 0.0) + x * y
+    return out

@@ -19,8 +19,9 @@ import math
 from pathlib import Path
 
 from . import baselines
+from .objective import ObjectiveSpec, build_objective
 from .objectives import TARGETS
-from .search import ObjectiveSpec, SearchConfig, build_objective, default_executor, progress_line, run_search
+from .search import SearchConfig, default_executor, progress_line, run_search
 
 CLASSICAL = ("taylor", "chebyshev", "pade", "minimax_poly", "minimax_rational")
 
@@ -32,13 +33,13 @@ def evolved_by_ops(state, objective, op_counts) -> dict[int, tuple[float, object
     exact = {}
     out = {}
     for ops in op_counts:
-        within = [(e, c, p) for c, e, p, _ in front if c <= ops]
+        within = [m for m in front if m.cost <= ops]
         if not within:
             continue
-        _, cost, program = min(within, key=lambda m: m[0])
-        if cost not in exact:
-            exact[cost] = (objective.exact_error(program), program)
-        out[ops] = exact[cost]
+        best = min(within, key=lambda m: m.error)
+        if best.cost not in exact:
+            exact[best.cost] = (objective.exact_error(best.program), best.program)
+        out[ops] = exact[best.cost]
     return out
 
 

@@ -17,27 +17,32 @@ Start: a population of copies of the empty program f(u) = u. Each generation:
    large point set) and checkpoint the whole state.
 
 Nothing depends on the clock or on the executor: children are made by pure tasks
-``(spec, parent, birth, clone)`` whose results are gathered in order, so a run is a
+(``ChildTask`` -> ``ChildResult``) whose results are gathered in order, so a run is a
 function of (objective, config, seed), and a resumed run continues exactly as an
 uninterrupted one would. Tasks go to any ``concurrent.futures`` executor: a process
 pool over the local cores, or a Dask cluster's (``Client(address).get_executor()``).
 """
 from __future__ import annotations
 
-import functools
 import json
 import os
 import time
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from .mutation import MutationConfig, mutate
+from .mutation import MutationConfig, MutationWeights, mutate
+from .objective import ObjectiveSpec, build_objective
 from .objectives import log_error
-from .pareto import Archive, nsga2_select, ranks_and_crowding
+from .pareto import Archive, Origin, nsga2_select, ranks_and_crowding
 from .program import Program
 from .tuning import minimize, polish
+
+# The layout of SearchConfig.to_dict, recorded in it (so in config hashes and checkpoints):
+# 1 (unmarked) left out the fields added later when at their defaults and had only fork
+# and reassociate weights; 2 has every field and every mutation kind's weight.
+CONFIG_SCHEMA = 2
 
 
 @dataclass(frozen=True)
@@ -61,46 +66,15 @@ class SearchConfig:
     self_operand: float = 0.0  # odds that an insertion's other operand is the edge's own value (u * u)
     output_edge: float | None = None  # odds that an insertion goes on the output (None: as any edge)
     screen_polish: int = 0  # LP steps every mutant gets before the `promising` test
-    fork: float = 0.0  # weight of the fork mutation (the others' weights sum to 1)
-    reassociate: float = 0.0  # weight of the reassociate mutation
+    mutation_weights: MutationWeights = MutationWeights()  # odds of each kind of mutation
 
     def to_dict(self) -> dict:
+        """Every field, JSON-ready, and the schema of this layout."""
         d = asdict(self)
-        for f in fields(self):  # so that earlier configs keep their dict (and hash)
-            if f.name in _LATER_FIELDS and d[f.name] == f.default:
-                del d[f.name]
         d["ops"] = list(self.ops)
         d["op_weights"] = None if self.op_weights is None else list(self.op_weights)
+        d["schema"] = CONFIG_SCHEMA
         return d
-
-
-# Fields added after configs were first recorded, whose defaults leave the search as it was:
-# left out of to_dict at their default.
-_LATER_FIELDS = ("self_operand", "output_edge", "screen_polish", "fork", "reassociate")
-
-
-@dataclass(frozen=True)
-class ObjectiveSpec:
-    """A small, picklable description of an objective; workers build (and cache) the
-    objective itself from it, so tasks never ship arrays."""
-    kind: str  # "reals" or "kernel"
-    params: tuple = ()  # sorted (name, value) pairs
-
-    @classmethod
-    def make(cls, kind: str, **params) -> "ObjectiveSpec":
-        return cls(kind, tuple(sorted(params.items())))
-
-
-@functools.lru_cache(maxsize=8)
-def build_objective(spec: ObjectiveSpec):
-    params = dict(spec.params)
-    if spec.kind == "reals":
-        from .objectives import RealsObjective
-        return RealsObjective(**params)
-    if spec.kind == "kernel":
-        from .kernel_objective import KernelObjective
-        return KernelObjective.from_params(**params)
-    raise ValueError(f"unknown objective kind {spec.kind!r}")
 
 
 @dataclass
@@ -149,20 +123,44 @@ def _bar(front, cost: int) -> float:
     return min((e for c, e in front if c <= cost), default=float("inf"))
 
 
-def child_task(task) -> dict:
+@dataclass(frozen=True)
+class ChildTask:
+    """All that makes one child (picklable: it goes to any worker)."""
+    spec: ObjectiveSpec
+    config: SearchConfig
+    seed: int
+    birth: int  # the child's number in the run: its randomness is (seed, birth)
+    parent: Program
+    clone: bool  # the parent itself, re-measured, or a mutant
+    points: np.ndarray  # the generation's validation points
+    front: tuple  # the archive's (cost, error) pairs
+
+
+@dataclass(frozen=True)
+class ChildResult:
+    """A made child and its measurements (picklable: it comes back from any worker)."""
+    program: Program
+    mutation: str  # the mutation's kind, "clone", or "none" (no mutant within the limits)
+    error: float  # on the task's points
+    worst_point: int | float  # the point where that error occurs
+    archive_error: float | None  # on the objective's archive set (None for clones)
+    cost: int
+    evaluations: int  # objective evaluations spent
+
+
+def make_child(task: ChildTask) -> ChildResult:
     """Make and evaluate one child: a pure function of its task (run in any worker)."""
-    spec, config, seed, birth, parent, clone, points, front = task
-    objective = build_objective(spec)
-    program, kind, tune_evals = parent, "clone", 0
-    if not clone:
-        rng = np.random.default_rng([seed, birth])
-        mcfg = MutationConfig(ops=config.ops, op_weights=config.op_weights, max_cost=config.max_cost,
-                              cost_of=objective.cost, self_operand=config.self_operand,
-                              output_edge=config.output_edge, fork=config.fork,
-                              reassociate=config.reassociate)
-        program, kind = mutate(parent, rng, mcfg)
+    config, points = task.config, task.points
+    objective = build_objective(task.spec)
+    program, kind, tune_evals = task.parent, "clone", 0
+    if not task.clone:
+        rng = np.random.default_rng([task.seed, task.birth])
+        mcfg = MutationConfig(ops=config.ops, op_weights=config.op_weights, weights=config.mutation_weights,
+                              max_cost=config.max_cost, cost_of=objective.cost, self_operand=config.self_operand,
+                              output_edge=config.output_edge)
+        program, kind = mutate(task.parent, rng, mcfg)
         program, tune_evals = tune_constants(objective, program, rng, config)
-        bar = config.promising * _bar(front, objective.cost(program))
+        bar = config.promising * _bar(task.front, objective.cost(program))
         tuned_error = objective.error(program, points)
         if config.screen_polish and tuned_error > bar:
             # a few LP steps for every mutant: a new shape whose constants must move far
@@ -174,10 +172,9 @@ def child_task(task) -> dict:
             program, steps = polish_constants(objective, program, config)
             tune_evals += steps
     error, worst = objective.error_and_worst(program, points)
-    archive_error = objective.error(program) if not clone else None
-    return {"program": program, "mutation": kind, "error": error, "worst_point": worst,
-            "archive_error": archive_error, "cost": objective.cost(program),
-            "evaluations": tune_evals + 1 + (not clone)}
+    archive_error = None if task.clone else objective.error(program)
+    return ChildResult(program, kind, error, worst, archive_error, objective.cost(program),
+                       tune_evals + 1 + (not task.clone))
 
 
 def _distinct(children: list) -> list:
@@ -212,15 +209,16 @@ class SearchState:
     def to_dict(self) -> dict:
         return {"generation": self.generation, "births": self.births, "evaluations": self.evaluations,
                 "seconds": self.seconds, "hard": self.hard, "population": [p.to_dict() for p in self.population],
-                "archive": [{"cost": c, "error": e, "program": p.to_dict(), "record": r}
-                            for c, e, p, r in self.archive.front()]}
+                "archive": [{"cost": m.cost, "error": m.error, "program": m.program.to_dict(),
+                             "origin": m.origin.to_dict()} for m in self.archive.front()]}
 
     @classmethod
     def from_dict(cls, d: dict) -> "SearchState":
         state = cls(d["generation"], d["births"], [Individual.from_dict(p) for p in d["population"]],
                     Archive(), d["evaluations"], d["seconds"], d["hard"])
         for m in d["archive"]:
-            state.archive.offer(m["cost"], m["error"], Program.from_dict(m["program"]), m["record"])
+            program, origin = Program.from_dict(m["program"]), Origin.from_dict(m["origin"])
+            state.archive.offer(m["cost"], m["error"], program, origin)
         return state
 
 
@@ -258,7 +256,7 @@ def run_search(spec: ObjectiveSpec, config: SearchConfig, seed: int, executor=No
         start = Program.identity()
         err = objective.error(start, points)
         state.population = [Individual(start, err, objective.cost(start), 0) for _ in range(config.population)]
-        state.archive.offer(objective.cost(start), objective.error(start), start, {"birth": 0, "lineage": []})
+        state.archive.offer(objective.cost(start), objective.error(start), start)
     done_here = 0
     while state.generation < config.generations:
         if stop_after is not None and done_here >= stop_after:
@@ -272,32 +270,30 @@ def run_search(spec: ObjectiveSpec, config: SearchConfig, seed: int, executor=No
         pop = state.population
         rank, crowd = ranks_and_crowding([(log_error(p.error), p.cost) for p in pop])
         tasks, parents = [], []
-        front = tuple((c, e) for c, e, _, _ in state.archive.front())
+        front = tuple((m.cost, m.error) for m in state.archive.front())
         for j, member in enumerate(pop):  # every member's clone, re-measured on the new points
             state.births += 1
-            tasks.append((spec, config, seed, state.births, member.program, True, points, front))
+            tasks.append(ChildTask(spec, config, seed, state.births, member.program, True, points, front))
             parents.append(member)
-        elite = [Individual(p, e, c, r.get("birth", 0), tuple(tuple(x) for x in r.get("lineage", [])))
-                 for c, e, p, r in state.archive.front()]
+        elite = [Individual(m.program, m.error, m.cost, m.origin.birth, m.origin.lineage)
+                 for m in state.archive.front()]
         for j in range(config.population):  # and as many mutants: of archive members or tournament winners
             if rng.random() < config.archive_parents:
                 parent = elite[int(rng.integers(len(elite)))]
             else:
                 parent = pop[_tournament(rng, rank, crowd)]
             state.births += 1
-            tasks.append((spec, config, seed, state.births, parent.program, False, points, front))
+            tasks.append(ChildTask(spec, config, seed, state.births, parent.program, False, points, front))
             parents.append(parent)
-        results = _map(executor, child_task, tasks)
+        results = _map(executor, make_child, tasks)
         children = []
         for task, parent, res in zip(tasks, parents, results):
-            birth = task[3]
-            lineage = parent.lineage if res["mutation"] == "clone" else parent.lineage + ((birth, res["mutation"]),)
-            children.append(Individual(res["program"], res["error"], res["cost"], birth, lineage))
-            state.evaluations += res["evaluations"]
-            if res["archive_error"] is not None and state.archive.offer(
-                    res["cost"], res["archive_error"], res["program"],
-                    {"birth": birth, "generation": gen, "lineage": [list(x) for x in lineage]}):
-                worst = res["worst_point"]
+            lineage = parent.lineage if res.mutation == "clone" else parent.lineage + ((task.birth, res.mutation),)
+            children.append(Individual(res.program, res.error, res.cost, task.birth, lineage))
+            state.evaluations += res.evaluations
+            if res.archive_error is not None and state.archive.offer(
+                    res.cost, res.archive_error, res.program, Origin(task.birth, gen, lineage)):
+                worst = res.worst_point
                 if worst not in state.hard:
                     state.hard = (state.hard + [worst])[-config.hard_points:]
         children = _distinct(children)
@@ -317,7 +313,7 @@ def progress_line(label: str):
     """A progress printer: generation, best error, Pareto size, rate, time left."""
     def show(state: SearchState, config: SearchConfig):
         front = state.archive.front()
-        best = min(e for _, e, _, _ in front)
+        best = min(m.error for m in front)
         rate = state.evaluations / state.seconds if state.seconds else 0.0
         left = state.seconds / state.generation * (config.generations - state.generation)
         print(f"  {label}: gen {state.generation}/{config.generations}  best {best:.3g}  "

@@ -45,3 +45,14 @@ def test_info_rejects_unknown_names():
         fastmath.info("tan")
     with pytest.raises(AttributeError):
         fastmath.tan
+
+
+def test_a_function_missing_from_an_older_version_is_a_clear_error():
+    older = [v for v in _kernels.available_versions()
+             if set(_kernels.manifest(v)["functions"]) != set(fastmath.CONTRACTS)]
+    if not older:
+        pytest.skip("every published version has every function")
+    missing = sorted(set(fastmath.CONTRACTS) - set(_kernels.manifest(older[-1])["functions"]))[0]
+    out = run(f"import fastmath; fastmath.{missing}", FASTMATH_KERNELS=older[-1])
+    assert out.returncode != 0
+    assert f"kernel version {older[-1]} has no {missing}" in out.stderr

@@ -1,7 +1,10 @@
 import mpmath
+import numpy as np
 import pytest
 
 from generator import baselines as B
+from generator.grids import chebyshev_nodes, chebyshev_points, chebyshev_points_mp, max_error
+from generator.program import Program
 
 
 def exp2(x):
@@ -130,3 +133,33 @@ def test_other_targets():
     assert mm.max_rel_error < ty.max_rel_error < 1e-3
     assert mm.program.evaluate_mp(0) == 0
     assert mm.program.evaluate_mp(1e-30) / mpmath.sin(mpmath.mpf(1e-30)) == pytest.approx(1, rel=1e-4)
+
+
+def test_chebyshev_grids_cluster_at_the_ends_and_include_them():
+    """The measurement grids (generator.grids): extrema in float64 and in mpmath (the same
+    points, the latter not rounded), and roots rounded to float64 with both ends."""
+    n = 101
+    points = chebyshev_points(0.0, 1.0, n)
+    assert points.size == n and points[0] == 0.0 and points[-1] == 1.0 and np.all(np.diff(points) > 0)
+    assert points[1] - points[0] < (points[n // 2 + 1] - points[n // 2]) / 50  # clustered at the ends
+    with mpmath.workdps(40):
+        exact = chebyshev_points_mp(0.0, 1.0, n)
+        assert [float(u) for u in exact[::-1]] == pytest.approx(list(points), abs=1e-15)
+        assert any(u != mpmath.mpf(float(u)) for u in exact)  # not rounded to float64
+    nodes = chebyshev_nodes(0.0, 1.0, 50)
+    assert len(nodes) == 52 and nodes[0] == 0 and nodes[-1] == 1 and nodes == sorted(set(nodes))
+    assert all(u == mpmath.mpf(float(u)) for u in nodes)  # program inputs: float64 values
+
+
+def test_max_error_is_relative_or_absolute_and_skips_zeros_of_the_target():
+    """u against sin u on [0, 1]: relative error is undefined at u = 0 (skipped), largest
+    at 1; absolute error includes 0 (exactly 0 there); baselines.measure is the same."""
+    identity = Program.identity()
+    with mpmath.workdps(40):
+        grid = chebyshev_nodes(0, 1, 64)
+        relative = max_error(identity, mpmath.sin, grid)
+        absolute = max_error(identity, mpmath.sin, grid, relative=False)
+        assert relative == float((1 - mpmath.sin(1)) / mpmath.sin(1))
+        assert absolute == float(1 - mpmath.sin(1))
+        assert max_error(identity, mpmath.sin, [mpmath.mpf(0)]) == 0.0
+    assert B.measure(identity, mpmath.sin, 0, 1, 64) == relative

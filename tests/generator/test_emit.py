@@ -12,7 +12,7 @@ from generator import emit, pipeline
 from generator.evaluation import evaluate
 from generator.fit import fit_core
 from generator.options import Options
-from generator.scaffolds import SCAFFOLDS
+from generator.functions import scaffold as get_scaffold
 from generator.verify import N_INPUTS, Verification
 
 PROVENANCE = {"version": "v99", "seed": 7, "config_hash": "abc", "generator_commit": "deadbeef",
@@ -20,7 +20,7 @@ PROVENANCE = {"version": "v99", "seed": 7, "config_hash": "abc", "generator_comm
 
 
 def render(function, budget=2.0**-30):
-    scaffold = SCAFFOLDS[function]
+    scaffold = get_scaffold(function)
     fits = {s.name: fit_core(s, budget) for s in scaffold.cores}
     return emit.render_kernel(scaffold, {n: f.program for n, f in fits.items()}, PROVENANCE), fits
 
@@ -159,8 +159,8 @@ def test_same_seed_and_config_give_the_same_version(tmp_path, monkeypatch):
     b = pipeline.make_kernels(options, generated=tmp_path / "b", log=lambda *x: None)
     files = sorted(p.name for p in a.iterdir() if p.is_file())
     assert files == sorted(p.name for p in b.iterdir() if p.is_file())
-    assert {"log.py", "manifest.json", "pareto_log_log.csv", "pareto.png"} <= set(files)
-    for name in ("log.py", "pareto_log_log.csv"):
+    assert {"log.py", "manifest.json", "pareto_log-f64_log.csv", "pareto.png"} <= set(files)
+    for name in ("log.py", "pareto_log-f64_log.csv"):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
     ma, mb = (json.loads((d / "manifest.json").read_text()) for d in (a, b))
     assert _without_timings(ma) == _without_timings(mb)
@@ -168,7 +168,7 @@ def test_same_seed_and_config_give_the_same_version(tmp_path, monkeypatch):
     core = ma["functions"]["log"]["cores"]["log"]
     assert core["generations"] == 3 and core["search_seed"] and isinstance(core["lineage"], list)
     other = pipeline.make_kernels(replace(options, seed=1), generated=tmp_path / "c", log=lambda *x: None)
-    assert (other / "pareto_log_log.csv").read_bytes() != (a / "pareto_log_log.csv").read_bytes()
+    assert (other / "pareto_log-f64_log.csv").read_bytes() != (a / "pareto_log-f64_log.csv").read_bytes()
 
 
 def _small_evolved(**kw) -> Options:
@@ -195,7 +195,7 @@ def test_the_fastest_verified_scaffold_variant_ships(tmp_path, monkeypatch):
     assert entry["internal_precision"] == fastest["internal_precision"]
     module = pipeline.load_kernel(target / "exp.py", "exp")
     assert _variant_of(module) == entry["variant"]
-    assert {"pareto_exp_exp.csv", "pareto_exp-f32_exp.csv"} <= {p.name for p in target.iterdir()}
+    assert {"pareto_exp-f64_exp.csv", "pareto_exp-f32_exp.csv"} <= {p.name for p in target.iterdir()}
 
 
 def test_a_variant_that_fails_verification_is_not_shipped(tmp_path, monkeypatch):

@@ -1,18 +1,28 @@
-"""Mutation, Pareto machinery and constant tuning: the parts of the search."""
+"""Mutation, Pareto machinery, constant tuning and the search's records: the parts of the search."""
+import json
+import pickle
+import subprocess
+import sys
+from dataclasses import fields
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from generator.evaluation import evaluate, evaluate_batch, evaluate_jacobian
-from generator.mutation import KINDS, MUTATIONS, MutationConfig, mutate
-from generator.pareto import Archive, crowding_distance, dominates, nondominated_sort, nsga2_select
+from generator.mutation import KINDS, MUTATIONS, MutationConfig, MutationWeights, mutate
+from generator.objective import Objective, ObjectiveSpec, build_objective
+from generator.pareto import (Archive, ArchiveMember, Origin, crowding_distance, dominates, nondominated_sort,
+                              nsga2_select)
 from generator.program import Node, Program
+from generator.search import (CONFIG_SCHEMA, ChildResult, ChildTask, Individual, SearchConfig, SearchState,
+                              make_child)
 from generator.tuning import minimize, polish
 
 
 def _random_programs(rng, n):
     """Programs grown by mutation from f(u) = u (so every shape the search can reach)."""
-    config = MutationConfig(max_cost=30, max_nodes=60, fork=0.15, reassociate=0.1)
+    config = MutationConfig(max_cost=30, max_nodes=60, weights=MutationWeights(fork=0.15, reassociate=0.1))
     out, p = [], Program.identity()
     for _ in range(n):
         p, _ = mutate(p, rng, config)
@@ -31,7 +41,7 @@ def _apply(kind, parent, rng, config):
 
 def test_mutations_always_give_valid_acyclic_programs_without_dead_nodes():
     rng = np.random.default_rng(0)
-    config = MutationConfig(max_cost=12, fork=0.15, reassociate=0.3)
+    config = MutationConfig(max_cost=12, weights=MutationWeights(fork=0.15, reassociate=0.3))
     seen_kinds = set()
     for parent in _random_programs(rng, 300):
         child, kind = mutate(parent, rng, config)
@@ -117,9 +127,11 @@ def test_archive_is_the_pareto_front_of_everything_offered():
         cost, err = int(rng.integers(0, 12)), float(10 ** rng.uniform(-8, 0))
         offered.append((cost, err))
         archive.offer(cost, err, program=None)
-    front = {(c, e) for c, e, _, _ in archive.front()}
+    front = archive.front()
     brute = {p for p in offered if not any(q[0] <= p[0] and q[1] <= p[1] and q != p for q in offered)}
-    assert front == brute
+    assert {(m.cost, m.error) for m in front} == brute
+    assert [m.cost for m in front] == sorted(m.cost for m in front)  # cheapest first
+    assert all(isinstance(m, ArchiveMember) and m.origin == Origin() for m in front)
 
 
 def test_cma_es_recovers_known_constants():
@@ -251,13 +263,14 @@ def test_reassociation_keeps_the_value_and_finds_shared_subexpressions():
 def test_later_kinds_at_weight_zero_never_occur_and_keep_the_draws():
     """The kernel search runs with fork = reassociate = 0: its mutations must be drawn
     exactly as before those kinds existed, so its published results stand. mutate draws
-    the kind from the weights with their zeros appended; numpy gives the same draw as
-    from the old weights."""
-    weights = np.asarray(MutationConfig().weights)
-    with_fork = np.asarray((*weights, 0.0, 0.0))
+    the kind from the odds of all KINDS (the later two last, at zero); numpy gives the
+    same draw as from the first six kinds' weights alone."""
+    odds = MutationWeights().odds()
+    assert KINDS[-2:] == ("fork", "reassociate") and list(odds[-2:]) == [0.0, 0.0]
+    first = np.asarray([0.4, 0.15, 0.15, 0.1, 0.1, 0.1])
     for seed in range(2000):
         old, new = np.random.default_rng(seed), np.random.default_rng(seed)
-        assert old.choice(len(weights), p=weights / sum(weights)) == new.choice(len(with_fork), p=with_fork / with_fork.sum())
+        assert old.choice(len(first), p=first / sum(first)) == new.choice(len(KINDS), p=odds)
     rng = np.random.default_rng(11)
     p = Program.identity()
     for _ in range(500):
@@ -298,3 +311,60 @@ def test_polish_keeps_going_when_the_residuals_are_far_below_the_lp_tolerances()
     assert start.cost() == 10 and 3e-9 < objective.error(start) < 4e-9
     polished, err, steps = polish(start, objective.tune_u, objective.tune_exact, objective.tune_weight, 20)
     assert steps > 0 and objective.error(polished) < 8e-11
+
+
+EXP01 = ObjectiveSpec.make("reals", target="exp", lo=0.0, hi=1.0, pool_points=1 << 13)
+
+
+def test_search_config_records_every_field_with_its_schema():
+    """to_dict (what checkpoints and config hashes record) has every field, the mutation
+    weights by kind, and the schema of its layout; it is JSON as it stands."""
+    config = SearchConfig(op_weights=(1, 1, 1, 1, 3), mutation_weights=MutationWeights(fork=0.15))
+    for c in (SearchConfig(), config):
+        d = c.to_dict()
+        assert set(d) == {f.name for f in fields(SearchConfig)} | {"schema"} and d["schema"] == CONFIG_SCHEMA == 2
+        assert json.loads(json.dumps(d)) == d
+        assert list(d["mutation_weights"]) == list(KINDS)
+    assert config.to_dict()["mutation_weights"]["fork"] == 0.15 and config.to_dict()["op_weights"] == [1, 1, 1, 1, 3]
+
+
+def test_archive_members_and_their_origins_round_trip_through_a_checkpoint():
+    population = [Individual(Program.identity(), 0.5, 0, 7, ((7, "insert"),))]
+    state = SearchState(generation=3, births=40, population=population)
+    state.archive.offer(0, 0.5, Program.identity())
+    state.archive.offer(4, 1e-3, Program.polynomial([1.0, 0.7, 0.24]), Origin(12, 2, ((5, "insert"), (12, "fork"))))
+    state.archive.offer(6, 2e-5, Program.polynomial([1.0, 1.0, 0.5, 0.17]), Origin(31, 3, ((5, "insert"),)))
+    restored = SearchState.from_dict(json.loads(json.dumps(state.to_dict())))
+    assert restored.archive.front() == state.archive.front() and len(restored.archive) == 3
+    assert restored.archive.front()[1].origin.lineage == ((5, "insert"), (12, "fork"))
+    assert restored.population == state.population
+
+
+def test_child_tasks_and_results_are_picklable_and_a_child_is_a_function_of_its_task():
+    """What goes to a worker (a process pool's or a Dask cluster's) and back: a child task
+    pickles, and makes the same child after the round trip."""
+    objective = build_objective(EXP01)
+    points = objective.draw(np.random.default_rng(0), 256)
+    parent = Program.polynomial([1.0, 1.0, 0.5])
+    config = SearchConfig(max_cost=8, validation_points=256, mutation_weights=MutationWeights(fork=0.15))
+    for clone in (True, False):
+        task = ChildTask(EXP01, config, 3, 17, parent, clone, points, ((0, 0.7), (6, 1e-3)))
+        result = make_child(task)
+        again = make_child(pickle.loads(pickle.dumps(task)))
+        assert isinstance(result, ChildResult) and pickle.loads(pickle.dumps(result)) == result == again
+        assert (result.mutation == "clone") == clone and (result.archive_error is None) == clone
+        assert result.error == objective.error(result.program, points) and result.cost == result.program.cost()
+
+
+def test_objectives_are_built_by_name_without_an_import_cycle():
+    """generator.objective names the objective modules without importing them, so they can
+    import it; every kind builds an objective with the Objective interface."""
+    code = "import sys, generator.objective; print(*sys.modules)"
+    root = Path(__file__).resolve().parents[2]
+    loaded = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True).stdout
+    assert "generator.objective" in loaded.split()
+    assert {"generator.objectives", "generator.kernel_objective", "generator.search"}.isdisjoint(loaded.split())
+    objective = build_objective(EXP01)
+    assert isinstance(objective, Objective) and build_objective(EXP01) is objective
+    with pytest.raises(ValueError):
+        build_objective(ObjectiveSpec.make("unknown"))

@@ -1,0 +1,78 @@
+"""Exact reduction of any float32 mod pi/2, branch-free and table-free (see METHOD); shared
+by sin and cos."""
+import mpmath
+import numpy as np
+
+from fastmath._ops import bits_float, float_bits, fma
+
+from ...scaffold import ConstantTable, bits64, exact, int64
+
+
+def _two_over_pi_parts(count: int) -> list[float]:
+    """2/pi = P0 + P1 + ...: each part RN of what the previous ones leave (from 120 digits),
+    so |P(i+1)| <= ulp(P(i)) / 2 and the parts do not overlap."""
+    parts = []
+    with mpmath.workdps(120):
+        rest = 2 / mpmath.pi
+        for _ in range(count):
+            parts.append(float(rest))
+            rest -= mpmath.mpf(parts[-1])
+    return parts
+
+
+_P = _two_over_pi_parts(4)
+BIG_E = 55  # from E = 55 on (|x| >= 2^78), 2^E P0 is a multiple of 4 (P0 is on the grid 2^-53)
+K = ConstantTable()
+P0 = K.f64(_P[0], "RN(2/pi)")
+P1 = K.f64(_P[1], "RN(2/pi - P0)")
+P2 = K.f64(_P[2], "RN(2/pi - P0 - P1)")
+P3 = K.f64(_P[3], "RN(2/pi - P0 - P1 - P2), all from mpmath at 120 digits")
+P0_SCALED = K.int(int64(bits64(_P[0]) - (152 << 52)), "bits of P0 2^-152; P0_SCALED + (e << 52): bits of P0 2^(E-2)")
+P1_SCALED = K.int(int64(bits64(_P[1]) - (152 << 52)), "bits of P1 2^-152; P1_SCALED + (e << 52): bits of P1 2^(E-2)")
+NEG_POW = K.int(int64((2048 + 1023 + 152) << 52), "NEG_POW - (e << 52): bits of -2^(2-E) = -2^(152-e), sign bit included")
+BIG_BITS = K.bits((BIG_E + 150) << 23, "float32 exponent field of E = 55 (|x| >= 2^78)")
+PIO2 = K.f64(exact(lambda: mpmath.pi / 2), "RN(pi/2)")
+SHIFT = K.f64(1.5 * 2**52, "0x1.8p52: adding it rounds to an integer kept in the low bits")
+
+
+def reduce_quadrant(x):
+    """(r, n): x = n pi/2 + r for float32 x, |r| <= pi/4 (float64, to 2^-48 relative); n an
+    int64 whose low two bits are n mod 4."""
+    xd = np.float64(x)
+    # The float32 exponent field e, e << 52 for the float64 exponent arithmetic.
+    ix_exp = float_bits(x) & 0x7F800000
+    e52 = np.int64(ix_exp) << 29
+    # z = zh + zl = 2/pi (mod 2^(2-E)); Q0 2^(E-2) and -2^(2-E) made from their bits.
+    big = ix_exp >= BIG_BITS
+    q0 = P1 if big else P0
+    q1 = P2 if big else P1
+    q2 = P3 if big else P2
+    t = bits_float((P1_SCALED if big else P0_SCALED) + e52)
+    f0 = fma(np.rint(t), bits_float(NEG_POW - e52), q0)
+    zh = f0 + q1
+    zl = (q1 - (zh - f0)) + q2
+    if ix_exp == 0:
+        zl = 0.0  # zero and subnormals: x zl is negligible, and r keeps the sign of x = -0
+    # x z = n + r (mod 4).
+    nd = fma(xd, zh, SHIFT)
+    n = float_bits(nd)
+    r = fma(xd, zl, fma(xd, zh, -(nd - SHIFT))) * PIO2
+    return r, n
+
+
+CONSTANTS = K.named(globals())
+METHOD = (
+    "1. One branch-free path for every float32 x, no table: x = M 2^E with M an integer,",
+    "   |M| < 2^24, E = e - 150 from the float32 exponent field e (E = -150 for zero and",
+    "   subnormals); 2^E enters through float64 exponent-field arithmetic.",
+    "2. Reduce: since M is an integer, x 2/pi = x z (mod 4) for any z = 2/pi (mod 2^(2-E)).",
+    "   With 2/pi = P0 + P1 + P2 + P3 (non-overlapping float64 parts) take (Q0, Q1, Q2) =",
+    "   (P0, P1, P2), or (P1, P2, P3) when E >= 55 (x P0 is then a multiple of 4), and",
+    "   z = f0 + Q1 + Q2, f0 = Q0 - rint(Q0 2^(E-2)) 2^(2-E) (exact, |f0| <= 2^(1-E)),",
+    "   summed to zh + zl by Fast2Sum; |x zh| < 2^26, |x zl| < 2^-27.",
+    "3. n = rint(x zh); r = (x zh - n, one fma) + x zl (one fma), in quadrants, times pi/2.",
+    "   Error < 2^-79 + 2^-52 |r| quadrants; the closest approach of a float32 to a nonzero",
+    "   multiple of pi/2 is |x 2/pi - n| = 2^-29.86 quadrants (|x - n pi/2| = 2^-29.2 at",
+    "   x = 16367173 2^72), so r is good to 2^-48 relative.",
+    "4. Cores: sin r and cos r on |r| <= pi/4 (two programs).",
+)

@@ -1,0 +1,201 @@
+"""The vocabulary of a scaffold: the hand-written part of a kernel, as real Python code.
+
+A scaffold module (``generator/functions/<name>/<variant>.py``) holds
+
+* its constants, made by a ``ConstantTable`` (``K.f64(value, origin)`` and friends): the
+  exact value the kernel uses, with where it came from;
+* its core slots: ``core_exp = CoreSpec(...)``, what each core must approximate, on which
+  interval, in which form and precision; the kernel calls ``core_exp(r)``;
+* its kernel, ``def exp_f32(x): ...``, plain Python written in ``fastmath._ops``' intrinsics
+  (and any helper functions it calls, listed in ``helpers``);
+* ``SCAFFOLD = Scaffold(...)``: the numbered Method, and the error budget (why the core
+  error asked for is enough).
+
+``generator.emit`` writes a self-contained kernel file from it (the functions' own
+source, the constants as hex, the cores from programs), and ``generator.kernel_objective``
+compiles the same kernel function with a core slot bound to an interpreter. A scaffold
+module is never run as a kernel itself: calling a core slot outside those raises.
+"""
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass, field
+from typing import Callable
+
+import mpmath
+import numpy as np
+
+
+@dataclass(frozen=True)
+class CoreSpec:
+    """A core slot: what one core approximation must compute (the scaffold's contract with it)."""
+    name: str
+    target: Callable  # mpmath function of the core input u
+    lo: float
+    hi: float
+    form: str = "poly"  # "poly", "even" or "odd" (see Program.polynomial)
+    error: str = "relative"  # how the budget is measured: "relative" or "absolute"
+    note: str = ""
+    precision: str = "float64"  # the core's arithmetic and constants: "float64" or "float32"
+
+    @property
+    def slot(self) -> str:
+        """The name the kernel calls the core by."""
+        return f"core_{self.name}"
+
+    def __call__(self, u):
+        raise RuntimeError(f"{self.slot} is a core slot: generator.emit or the probe binds it to a program")
+
+    def reduced_target(self, v):
+        """The function the polynomial in v fits (v = u, or v = u^2 for even/odd forms)."""
+        if self.form == "poly":
+            return self.target(v)
+        u = mpmath.sqrt(v)
+        return self.target(u) / u if self.form == "odd" else self.target(u)
+
+    def fit_interval(self):
+        if self.form == "poly":
+            return self.lo, self.hi
+        m = max(abs(self.lo), abs(self.hi))
+        return 0.0, m * m
+
+
+@dataclass(frozen=True)
+class Constant:
+    name: str
+    value: object  # what the kernel uses: float (float64), np.float32, np.int32 or int (int64)
+    origin: str  # where it came from
+    as_hex: bool = False  # integers: written in hex (bit patterns)
+
+    @property
+    def source(self) -> str:
+        """The Python expression the emitted kernel defines it by: the exact value used."""
+        v = self.value
+        if isinstance(v, np.float32):
+            return f'np.float32(float.fromhex("{float(v).hex()}"))'
+        if isinstance(v, float):
+            return f'float.fromhex("{v.hex()}")'
+        if isinstance(v, np.int32):
+            return f"np.int32({int(v)})"
+        if isinstance(v, int):
+            return (f"-0x{-v:08X}" if v < 0 else f"0x{v:08X}") if self.as_hex else str(v)
+        raise TypeError(f"constant of unsupported type {type(v).__name__}")
+
+
+class ConstantTable:
+    """Collects a scaffold module's constants in the order they are made; ``named`` pairs
+    them with the module-level names they were bound to."""
+
+    def __init__(self):
+        self._made: list[tuple[object, str, bool]] = []
+
+    def _add(self, value, origin: str, as_hex: bool = False):
+        self._made.append((value, origin, as_hex))
+        return value
+
+    def f64(self, value, origin: str) -> float:
+        """A float64 constant: value rounded to nearest float64."""
+        return self._add(_Float(value), origin)
+
+    def f32(self, value, origin: str) -> np.float32:
+        """A float32 constant: value rounded to nearest float32."""
+        return self._add(np.float32(float(value)), origin)
+
+    def i32(self, value: int, origin: str) -> np.int32:
+        return self._add(np.int32(value), origin)
+
+    def bits(self, value: int, origin: str) -> int:
+        """An integer (int64 in the kernel) written in hex: a bit pattern."""
+        return self._add(_Int(value), origin, as_hex=True)
+
+    def int(self, value: int, origin: str) -> int:
+        return self._add(_Int(value), origin)
+
+    def named(self, namespace: dict) -> tuple[Constant, ...]:
+        """The constants, named by the namespace's (a module's globals()) bindings."""
+        found = []
+        for value, origin, as_hex in self._made:
+            names = [n for n, v in namespace.items() if v is value]
+            if len(names) != 1:
+                raise ValueError(f"constant {value!r} ({origin}) is bound to {names or 'no name'}: "
+                                 "bind each constant to exactly one module-level name")
+            found.append(Constant(names[0], _plain(value), origin, as_hex))
+        return tuple(found)
+
+
+class _Int(int):
+    """An int with its own identity (small ints are shared objects), so ``named`` finds it."""
+
+
+class _Float(float):
+    """A float with its own identity (float(x) of a float is x itself)."""
+
+
+def _plain(value):
+    """The plain Python value of a table entry (np scalars are already distinct objects)."""
+    if isinstance(value, _Int):
+        return int(value)
+    if isinstance(value, _Float):
+        return float(value)
+    return value
+
+
+@dataclass(frozen=True)
+class Scaffold:
+    function: str
+    variant: str  # its name among the function's variants ("f64", "f32")
+    method: tuple[str, ...]  # the numbered "Method" comment
+    cores: tuple[CoreSpec, ...]
+    constants: tuple[Constant, ...]
+    kernel: Callable  # def <function>_f32(x): the kernel, calling core_<name>(u)
+    helpers: tuple[Callable, ...] = ()  # functions the kernel calls (emitted before the cores)
+    internal_precision: str = "float64"
+    budget: str = ""  # why the cores' error is enough (the error budget)
+    fit_budget_log2: float | None = None  # baseline fits' core error budget (None: the run's option)
+
+    @property
+    def label(self) -> str:
+        """How files, seeds and logs name it: function-variant."""
+        return f"{self.function}-{self.variant}"
+
+    def core(self, name: str) -> CoreSpec:
+        return next(spec for spec in self.cores if spec.name == name)
+
+
+# ---- Constants from mpmath ---------------------------------------------------------------
+def exact(expr) -> mpmath.mpf:
+    """expr() evaluated at 60 digits (mpmath's default of 15 would spoil low parts)."""
+    with mpmath.workdps(60):
+        return +expr()
+
+
+def split(expr) -> tuple[float, float]:
+    """expr() as hi + lo: hi = RN(value), lo = RN(value - hi), from 60 digits."""
+    with mpmath.workdps(60):
+        value = exact(expr)
+        hi = float(value)
+        return hi, float(value - mpmath.mpf(hi))
+
+
+def f32(x) -> float:
+    """x rounded to nearest float32 (as a Python float)."""
+    return float(np.float32(x))
+
+
+def bits32(x: float) -> int:
+    """The float32 bit pattern of x (rounded to float32) as a signed int32."""
+    return struct.unpack("<i", struct.pack("<f", x))[0]
+
+
+def bits64(x: float) -> int:
+    """The float64 bit pattern of x as a signed int64."""
+    return struct.unpack("<q", struct.pack("<d", x))[0]
+
+
+def int64(bits: int) -> int:
+    """A 64-bit pattern as the signed int64 Numba types it as."""
+    return (bits + 2**63) % 2**64 - 2**63
+
+
+LN2 = float(exact(lambda: mpmath.log(2)))
+PI = float(exact(lambda: mpmath.pi))
