@@ -61,6 +61,10 @@ CONTRACTS = {c.name: c for c in (
              max_ulp=1.0, reference=_glibc("erf"), mp_reference="erf", symmetry="odd", monotonic=True,
              special_values=((0.0, 0.0), (-0.0, -0.0), (INF, 1.0), (-INF, -1.0), (NAN, NAN), (10.0, 1.0)),
              rewrites=("math.erf", "scipy.special.erf"), peer="scipy.special.erf"),
+    Contract(name="cos", domain="all finite float32, reduced exactly mod pi/2 however large; ±inf gives NaN (invalid)",
+             max_ulp=1.0, reference=_glibc("cos", ", exact reduction"), mp_reference="cos", symmetry="even",
+             monotonic=False, special_values=((0.0, 1.0), (-0.0, 1.0), (INF, NAN), (-INF, NAN), (NAN, NAN)),
+             rewrites=("math.cos", "numpy.cos"), peer="numpy.cos"),
 )}
 
 FUNCTIONS = tuple(CONTRACTS)

@@ -15,9 +15,11 @@ DOMAIN = {
     "exp": st.floats(-103.5, 88.5, width=32),
     "log": st.floats(0, None, width=32, exclude_min=True, allow_infinity=False),
     "sin": finite32,
+    "cos": finite32,
     "erf": finite32,
 }
 ODD = [f for f, c in CONTRACTS.items() if c.symmetry == "odd"]
+EVEN = [f for f, c in CONTRACTS.items() if c.symmetry == "even"]
 MONOTONIC = [f for f, c in CONTRACTS.items() if c.monotonic]
 
 
@@ -54,6 +56,18 @@ def test_sin_ulp_bound_moderate_and_tiny(x):
 
 
 @settings(max_examples=400, deadline=None)
+@given(DOMAIN["cos"])
+def test_cos_ulp_bound(x):
+    _check_ulp("cos", x)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(-32768.0, 32768.0, width=32) | st.floats(-0.0009765625, 0.0009765625, width=32))
+def test_cos_ulp_bound_moderate_and_tiny(x):
+    _check_ulp("cos", x)
+
+
+@settings(max_examples=400, deadline=None)
 @given(DOMAIN["erf"])
 def test_erf_ulp_bound(x):
     _check_ulp("erf", x)
@@ -75,6 +89,15 @@ def test_odd_symmetry(function, x):
         assert np.isnan(b)
     else:
         assert b == -a and np.signbit(b) != np.signbit(a)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(EVEN), st.floats(width=32, allow_nan=False))
+def test_even_symmetry(function, x):
+    f = getattr(fastmath, function)
+    x = np.float32(x)
+    a, b = f(x), f(-x)
+    assert (np.isnan(a) and np.isnan(b)) or a.view(np.uint32) == b.view(np.uint32)
 
 
 @settings(max_examples=300, deadline=None)

@@ -16,7 +16,7 @@ import numba
 import numpy as np
 import pytest
 import scipy.special
-from numpy import sin as np_sin
+from numpy import cos as np_cos, sin as np_sin
 from scipy.special import erf as sp_erf
 
 import fastmath
@@ -57,6 +57,7 @@ def math_loop(x, out):
         out[1, i] = math.log(v)
         out[2, i] = math.sin(v)
         out[3, i] = math.erf(v)
+        out[4, i] = math.cos(v)
 
 
 def numpy_scalar_loop(x, out):
@@ -66,6 +67,7 @@ def numpy_scalar_loop(x, out):
         out[1, i] = np.log(v)
         out[2, i] = np.sin(v)
         out[3, i] = scipy.special.erf(v)
+        out[4, i] = np.cos(v)
 
 
 def imported_names_loop(x, out):
@@ -75,17 +77,18 @@ def imported_names_loop(x, out):
         out[1, i] = m_log(v)
         out[2, i] = np_sin(v)
         out[3, i] = sp_erf(v)
+        out[4, i] = np_cos(v)
 
 
 def array_exprs(x):
-    return np.exp(x), np.log(x), np.sin(x), scipy.special.erf(x)
+    return np.exp(x), np.log(x), np.sin(x), scipy.special.erf(x), np.cos(x)
 
 
 def float64_code(x, n):
     s = 0.0
     for i in range(n):
-        s += math.exp(x[i]) + math.log(x[i]) * math.sin(x[i]) - math.erf(x[i])
-    return np.exp(x) + np.log(x) * 2.0 + np.sin(x), s
+        s += math.exp(x[i]) + math.log(x[i]) * math.sin(x[i]) - math.erf(x[i]) * math.cos(x[i])
+    return np.exp(x) + np.log(x) * 2.0 + np.sin(x) - np.cos(x), s
 
 
 def exp_loop(x, out):
@@ -108,11 +111,16 @@ def erf_loop(x, out):
         out[i] = math.erf(x[i])
 
 
-LOOPS = {"exp": exp_loop, "log": log_loop, "sin": sin_loop, "erf": erf_loop}
+def cos_loop(x, out):
+    for i in range(x.size):
+        out[i] = np.cos(x[i])
+
+
+LOOPS = {"exp": exp_loop, "log": log_loop, "sin": sin_loop, "erf": erf_loop, "cos": cos_loop}
 
 
 def run_rows(fn, x):
-    out = np.empty((4, x.size), np.float32)
+    out = np.empty((len(FUNCTIONS), x.size), np.float32)
     with np.errstate(all="ignore"):
         fn(x, out)
     return out
@@ -156,7 +164,7 @@ def test_array_expressions(sample, expected, parallel):
             np.testing.assert_array_equal(bits(strided[row]), bits(getattr(fastmath, function)(x[::2, 1::3])))
     if parallel:  # each call became a parfor, as np.exp(x) does in plain Numba
         diagnostics = fn.get_metadata(fn.signatures[0])["parfor_diagnostics"]
-        assert len(diagnostics.initial_parfors) == 4
+        assert len(diagnostics.initial_parfors) == len(FUNCTIONS)
 
 
 def test_parallel_array_expressions_fuse(sample):
@@ -215,7 +223,7 @@ def test_float64_code_is_plain_numbas(switch):
     ir_plain = normalise(plain.inspect_llvm(plain.signatures[0]))
     ir_passed = normalise(passed.inspect_llvm(passed.signatures[0]))
     assert ir_plain == ir_passed
-    assert not re.search(r"(exp|log|sin|erf)_f32|fastmath_(math|ufunc)_", ir_passed)  # no kernel, no dispatch
+    assert not re.search(r"(exp|log|sin|erf|cos)_f32|fastmath_(math|ufunc)_", ir_passed)  # no kernel, no dispatch
 
 
 @pytest.mark.parametrize("value", [np.int64(3), np.int16(2), 2.5, 1 + 2j, np.arange(5), np.arange(5, dtype=np.int16)],
@@ -243,7 +251,7 @@ def test_scipy_erf_beyond_float32_is_a_typing_error_as_in_plain_numba():
 
 
 # ---- Vectorisation ----------------------------------------------------------------------
-LIBM_CALL = re.compile(r"\b(expf|logf|sinf|erff)\b")
+LIBM_CALL = re.compile(r"\b(expf|logf|sinf|erff|cosf)\b")
 PACKED = re.compile(r"\bv\w+p[sd]\s+[^\n]*%[yz]mm")
 
 
@@ -413,12 +421,12 @@ def test_callers_fastmath_flag_does_not_reach_cold_kernels(tmp_path):
         def f(x, out):
             for i in range(x.size):
                 out[0, i] = math.exp(x[i]); out[1, i] = math.log(x[i])
-                out[2, i] = math.sin(x[i]); out[3, i] = math.erf(x[i])
+                out[2, i] = math.sin(x[i]); out[3, i] = math.erf(x[i]); out[4, i] = math.cos(x[i])
         x = np.random.default_rng(5).integers(0, 2**32, 2**20, dtype=np.uint64).astype(np.uint32).view(np.float32)
-        out = np.empty((4, x.size), np.float32)
+        out = np.empty((5, x.size), np.float32)
         with np.errstate(all="ignore"):
             f(x, out)
             print([int((out[r].view(np.uint32) != getattr(fastmath, n)(x).view(np.uint32)).sum())
-                   for r, n in enumerate(["exp", "log", "sin", "erf"])])
+                   for r, n in enumerate(["exp", "log", "sin", "erf", "cos"])])
     """, tmp_path, env={"NUMBA_CACHE_DIR": str(tmp_path / "cache")})
-    assert out == "[0, 0, 0, 0]"
+    assert out == "[0, 0, 0, 0, 0]"

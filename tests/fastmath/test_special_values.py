@@ -34,6 +34,7 @@ def test_subnormal_inputs():
     tiny = np.array([1e-45, 1e-40, 1.1754942e-38], np.float32)  # subnormals
     np.testing.assert_array_equal(fastmath.exp(tiny), np.float32(1.0))
     np.testing.assert_array_equal(fastmath.sin(tiny), tiny)
+    np.testing.assert_array_equal(fastmath.cos(tiny), np.float32(1.0))
     np.testing.assert_array_equal(fastmath.erf(tiny) >= tiny, True)  # erf x ~ 1.128 x
     logs = fastmath.log(tiny)
     np.testing.assert_allclose(logs, np.log(tiny.astype(np.float64)), rtol=2e-7)
@@ -47,8 +48,9 @@ def test_log_of_negatives_and_zero_as_numpy():
     np.testing.assert_array_equal(ours, theirs)
 
 
-def test_sin_huge_arguments():
+@pytest.mark.parametrize("function", ["sin", "cos"])
+def test_huge_arguments(function):
     x = np.array([1e30, -1e30, 3.4028235e38, 16777216.0, 1e10, 1.0e20], np.float32)
-    expected = np.sin(x.astype(np.float64)).astype(np.float32)
-    ours = fastmath.sin(x)
+    expected = getattr(np, function)(x.astype(np.float64)).astype(np.float32)
+    ours = getattr(fastmath, function)(x)
     assert np.max(np.abs(ours.view(np.int32) - expected.view(np.int32))) <= 1

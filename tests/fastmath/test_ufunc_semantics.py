@@ -143,6 +143,7 @@ def test_floating_point_warnings_as_numpy():
         "exp": [np.nan, np.inf, -np.inf, 100.0, -200.0, 1.0],
         "log": [np.nan, np.inf, -np.inf, 0.0, -0.0, -1.0, 1.0],
         "sin": [np.nan, np.inf, -np.inf, 1e30, 1.0],
+        "cos": [np.nan, np.inf, -np.inf, 1e30, 0.0, 1.0],
     }
     for function, values in specials.items():
         for v in values:

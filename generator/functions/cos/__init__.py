@@ -1,0 +1,11 @@
+"""cos: cosine of any float32, reduced exactly (sin's reduction). One variant (float64
+internal precision)."""
+from .. import FunctionHome, finite_bits, uniform
+from . import f64
+
+HOME = FunctionHome(
+    name="cos",
+    variants=(f64.SCAFFOLD,),
+    search_inputs=((0.4, uniform(-12.6, 12.6)), (0.3, uniform(-1e4, 1e4)), (0.3, finite_bits)),
+    bench_inputs=uniform(-100.0, 100.0),
+)
