@@ -1,29 +1,45 @@
-"""Exhaustive verification: every float32 input of a kernel against a float64 reference.
+"""Exhaustive verification: every float32 input of a kernel, in every compilation users run.
 
 The ULP error of a result y for the exact value e (taken from float64 libm, whose own
 error is ~2^-29 float32 ULP) is |y - e| / ulp32(e), ulp32(e) = 2^(max(floor(log2|e|), -126) - 23),
 and 2^104 (the top binade's) for |e| >= 2^128. Non-finite and zero results follow C99
-Annex F exactly, and count as an infinite error when they do not match:
+Annex F (round to nearest) exactly, and count as an infinite error when they do not match:
   * e NaN: y must be NaN;  y NaN: e must be NaN.
   * e = ±inf (an exact infinity, e.g. exp(inf)): y must equal it.
-  * y = ±inf for finite e: correct only if e rounds to that infinity in float32 (overflow).
+  * e rounds to ±inf in float32 (overflow): y must be that infinity (FLT_MAX is wrong);
+    y = ±inf for an e that does not: wrong.
+  * y = ±0: its sign must be e's (an underflow to -0 of a positive value is wrong).
   * e = ±0: y must be a zero of the same sign.
-All 2^32 bit patterns are checked, in parallel over the cores (numba prange).
+
+All 2^32 bit patterns are checked, in parallel over the cores, as pairs x and -x (so odd or
+even symmetry is checked exactly where the contract states it), and on each input the kernel
+is run four ways that must agree bit for bit:
+  * ``kernel``: inlined into the checking loop (the results whose error is measured);
+  * ``ufunc``: the numpy ufunc's own compiled loop (what ``fastmath.exp(array)`` runs);
+  * ``njit_vectorised``: inlined into an @njit loop that LLVM vectorises (``out[i] = f(x[i])``);
+  * ``njit_scalar``: inlined into an @njit loop that stays scalar (an in-order float sum, as
+    user code without ``fastmath=True`` has).
+Monotonicity (non-decreasing over all non-NaN results, in input order) is checked where the
+contract states it, and the contract's special values exactly, on the kernel and the ufunc.
 """
 from __future__ import annotations
 
 import math
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import numba
 import numpy as np
 from numba import prange
 
+from fastmath._libm import float64_kernel
 from fastmath._ops import bits_float, float_bits
+from fastmath.contract import CONTRACTS
 
 N_INPUTS = 1 << 32
+HALF = 1 << 31  # bit patterns [0, 2^31) are +0 .. +NaN; x | HALF is -x
 _BLOCK = 1 << 16  # inputs per parallel work item
+COMPILATIONS = ("ufunc", "njit_vectorised", "njit_scalar")
 
 
 @numba.njit(error_model="numpy", inline="always")
@@ -34,22 +50,32 @@ def ulp_error(y, e):
         return 0.0 if (math.isnan(e) and math.isnan(yd)) else math.inf
     if math.isinf(e):
         return 0.0 if yd == e else math.inf
+    rounded = np.float64(np.float32(e))
+    if math.isinf(rounded):  # overflow: round to nearest gives the infinity, not FLT_MAX
+        return 0.0 if yd == rounded else math.inf
     if math.isinf(yd):
-        return 0.0 if np.float64(np.float32(e)) == yd else math.inf
+        return math.inf
+    if yd == 0.0 and (float_bits(yd) < 0) != (e < 0.0 or (e == 0.0 and float_bits(e) < 0)):
+        return math.inf  # a zero result has the exact value's sign
     if e == 0.0:
-        if yd != 0.0:
-            return abs(yd) / 2.0 ** -149
-        return 0.0 if (float_bits(yd) < 0) == (float_bits(e) < 0) else math.inf
+        return abs(yd) / 2.0 ** -149
     exponent = max(math.frexp(e)[1] - 1, -126)
     exponent = min(exponent, 127)
     return abs(yd - e) / math.ldexp(1.0, exponent - 23)
 
 
+@numba.njit(error_model="numpy", inline="always")
+def _input(bits):
+    return bits_float(np.int32(np.uint32(bits)))
+
+
 def make_checker(kernel, reference):
-    """A compiled function checking inputs [start, start + count) (count a multiple of 2^16)."""
+    """check(start, count, sign, out): ULP errors of the kernel on the inputs with magnitude
+    bits [start, start + count) and sign bit `sign` (count a multiple of 2^16); the kernel's
+    results go to out."""
 
     @numba.njit(parallel=True, error_model="numpy")
-    def check(start, count):
+    def check(start, count, sign, out):
         nblocks = count // _BLOCK
         worst = np.zeros(nblocks)
         worst_bits = np.zeros(nblocks, np.int64)
@@ -57,12 +83,14 @@ def make_checker(kernel, reference):
         over_one = np.zeros(nblocks, np.int64)
         for b in prange(nblocks):
             base = start + b * _BLOCK
-            w, wb, h, o = -1.0, base, 0, 0
+            w, wb, h, o = -1.0, base | sign, 0, 0
             for j in range(_BLOCK):
-                x = bits_float(np.int32(np.uint32(base + j)))
-                err = ulp_error(kernel(x), reference(np.float64(x)))
+                x = _input((base + j) | sign)
+                y = kernel(x)
+                out[b * _BLOCK + j] = y
+                err = ulp_error(y, reference(np.float64(x)))
                 if err > w:
-                    w, wb = err, base + j
+                    w, wb = err, (base + j) | sign
                 if err > 0.5:
                     h += 1
                 if err >= 1.0:
@@ -73,10 +101,96 @@ def make_checker(kernel, reference):
     return check
 
 
+def make_loops(kernel):
+    """The kernel inlined into two @njit loops over float32 arrays, as user code writes them:
+    one LLVM vectorises, one it cannot (an in-order float sum carried through the loop)."""
+
+    @numba.njit(parallel=True, error_model="numpy")
+    def vectorised(x, out):
+        for b in prange(x.size // _BLOCK):
+            lo = b * _BLOCK
+            for j in range(lo, lo + _BLOCK):
+                out[j] = kernel(x[j])
+
+    @numba.njit(parallel=True, error_model="numpy")
+    def scalar(x, out):
+        sums = np.zeros(x.size // _BLOCK, np.float32)
+        for b in prange(x.size // _BLOCK):
+            lo = b * _BLOCK
+            s = np.float32(0.0)
+            for j in range(lo, lo + _BLOCK):
+                y = kernel(x[j])
+                out[j] = y
+                s += y
+            sums[b] = s
+        return sums
+
+    return vectorised, scalar
+
+
+@numba.njit(parallel=True)
+def _count_differing(a, b):
+    """(count of positions where float32 arrays a and b differ in bits, the first one or -1)."""
+    nblocks = a.size // _BLOCK
+    count = np.zeros(nblocks, np.int64)
+    first = np.full(nblocks, -1, np.int64)
+    ia, ib = a.view(np.int32), b.view(np.int32)
+    for blk in prange(nblocks):
+        for j in range(blk * _BLOCK, (blk + 1) * _BLOCK):
+            if ia[j] != ib[j]:
+                count[blk] += 1
+                if first[blk] < 0:
+                    first[blk] = j
+    hits = first[first >= 0]
+    return count.sum(), (hits[0] if hits.size else -1)
+
+
+@numba.njit(parallel=True)
+def _symmetry_violations(positive, negative, odd):
+    """(count of i with f(-x_i) != -f(x_i) (odd) or != f(x_i) (even), in bits; NaN results
+    must be NaN on both sides; the first such i or -1)."""
+    nblocks = positive.size // _BLOCK
+    count = np.zeros(nblocks, np.int64)
+    first = np.full(nblocks, -1, np.int64)
+    ip, ineg = positive.view(np.int32), negative.view(np.int32)
+    flip = np.int32(-0x80000000) if odd else np.int32(0)
+    for blk in prange(nblocks):
+        for j in range(blk * _BLOCK, (blk + 1) * _BLOCK):
+            p_nan, n_nan = positive[j] != positive[j], negative[j] != negative[j]
+            bad = (p_nan != n_nan) if (p_nan or n_nan) else (ineg[j] != (ip[j] ^ flip))
+            if bad:
+                count[blk] += 1
+                if first[blk] < 0:
+                    first[blk] = j
+    hits = first[first >= 0]
+    return count.sum(), (hits[0] if hits.size else -1)
+
+
+@numba.njit
+def _monotonic_violations(y, descending, last):
+    """Walk y (results in ascending bit order) from `last` (the result before y[0], NaN if
+    none), skipping NaN results: (violations, first index or -1, compared pairs, the new
+    last). For positive x ascending bits are ascending values, so results must not
+    decrease; for negative x they are descending values, so results must not increase."""
+    count, first, pairs = 0, -1, 0
+    for j in range(y.size):
+        v = y[j]
+        if v != v:
+            continue
+        if last == last:
+            pairs += 1
+            if (v > last) if descending else (v < last):
+                count += 1
+                if first < 0:
+                    first = j
+        last = v
+    return count, first, pairs, last
+
+
 @dataclass
 class Verification:
     function: str
-    inputs_checked: int
+    inputs_checked: int  # inputs whose ULP error was actually evaluated
     max_ulp: float
     worst_input: str  # bit pattern, hex
     worst_input_value: str  # float.hex of the worst input
@@ -86,36 +200,145 @@ class Verification:
     count_at_least_one_ulp: int
     seconds: float
     reference: str
+    # per compilation: inputs compared with the kernel, how many differ, the first that does
+    compilations: dict = field(default_factory=dict)
+    symmetry: dict | None = None  # {"kind", "pairs", "violations", "first"}
+    monotonic: dict | None = None  # {"pairs", "violations", "first"}
+    special_values: dict = field(default_factory=dict)  # {"checked", "failures"}
+
+    def problems(self, max_ulp: float) -> list[str]:
+        """Why this check is not a proof of the contract (empty: it is one)."""
+        out = []
+        if self.inputs_checked != N_INPUTS:
+            out.append(f"{self.inputs_checked} of 2^32 inputs checked")
+        if not self.max_ulp < max_ulp:
+            out.append(f"max {self.max_ulp:.4f} ULP at {self.worst_input} breaks the bound (< {max_ulp:g})")
+        for name, c in self.compilations.items():
+            if c["compared"] != self.inputs_checked or c["differ"]:
+                out.append(f"{name}: {c['differ']} of {c['compared']} inputs differ from the kernel"
+                           + (f" (first {c['first']})" if c["first"] else ""))
+        for name, s in (("symmetry", self.symmetry), ("monotonicity", self.monotonic)):
+            if s is not None and s["violations"]:
+                out.append(f"{name}: {s['violations']} violations (first at {s['first']})")
+        out += [f"special value: {f}" for f in self.special_values.get("failures", [])]
+        return out
 
     def proves(self, max_ulp: float) -> bool:
-        """Every float32 input was checked and every error is below max_ulp."""
-        return self.inputs_checked == N_INPUTS and self.max_ulp < max_ulp
+        """Every float32 input was checked, every error is below max_ulp, and every other
+        check (compilations, symmetry, monotonicity, special values) passed."""
+        return not self.problems(max_ulp)
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
+def _hex_bits(bits: int) -> str:
+    return f"0x{bits & 0xFFFFFFFF:08x}"
+
+
+def check_special_values(kernel, ufunc, special_values) -> dict:
+    """The contract's (input, exact output) pairs, on the kernel and the ufunc: NaN for NaN,
+    else equal with the same sign."""
+    failures = []
+    for x, expected in special_values:
+        x32 = np.float32(x)
+        with np.errstate(all="ignore"):
+            got = [("kernel", kernel(x32))] + ([("ufunc", ufunc(np.array([x32]))[0])] if ufunc is not None else [])
+        for who, y in got:
+            ok = np.isnan(y) if np.isnan(expected) else (y == expected and np.signbit(y) == np.signbit(np.float32(expected)))
+            if not ok:
+                failures.append(f"{who}({x!r}) = {float(y)!r}, expected {expected!r}")
+    return {"checked": len(special_values) * (2 if ufunc is not None else 1), "failures": failures}
+
+
 def verify_kernel(function: str, kernel, reference, reference_name: str, block: int = 1 << 24,
-                  start: int = 0, stop: int = N_INPUTS, progress=None) -> Verification:
-    """Check kernel on the bit patterns [start, stop) (all of them by default)."""
+                  start: int = 0, stop: int = HALF, progress=None, ufunc=None, symmetry: str | None = None,
+                  monotonic: bool = False, special_values=()) -> Verification:
+    """Check the kernel on the inputs ±x for x with bit patterns [start, stop) (0 <= start <
+    stop <= 2^31; all 2^32 inputs by default), in every compilation (``ufunc``: the numpy
+    ufunc built on it, if given), with the contract's symmetry, monotonicity and special
+    values (see the module doc)."""
+    if not (0 <= start < stop <= HALF and (stop - start) % _BLOCK == 0):
+        raise ValueError("verify_kernel: need 0 <= start < stop <= 2^31, a multiple of 2^16 apart")
     check = make_checker(kernel, reference)
+    vectorised, scalar = make_loops(kernel)
     t0 = time.perf_counter()
-    worst, worst_bits, over_half, over_one = -1.0, start, 0, 0
+    worst, worst_bits, over_half, over_one, checked = -1.0, start, 0, 0, 0
+    compilations = {name: {"compared": 0, "differ": 0, "first": None} for name in COMPILATIONS if name != "ufunc" or ufunc is not None}
+    symmetric = {"kind": symmetry, "pairs": 0, "violations": 0, "first": None} if symmetry else None
+    mono = {"pairs": 0, "violations": 0, "first": None} if monotonic else None
+    last_positive = last_negative = np.float32(np.nan)
     for s in range(start, stop, block):
-        w, wb, h, o = check(s, min(block, stop - s))
-        i = int(np.argmax(w))
-        if w[i] > worst:
-            worst, worst_bits = float(w[i]), int(wb[i])
-        over_half += int(h.sum())
-        over_one += int(o.sum())
+        n = min(block, stop - s)
+        results = {}
+        for sign in (0, HALF):
+            y = np.empty(n, np.float32)
+            w, wb, h, o = check(s, n, sign, y)
+            i = int(np.argmax(w))
+            if w[i] > worst:
+                worst, worst_bits = float(w[i]), int(wb[i])
+            over_half += int(h.sum())
+            over_one += int(o.sum())
+            checked += n
+            results[sign] = y
+            x = (np.arange(s, s + n, dtype=np.uint32) | np.uint32(sign)).view(np.float32)
+            other = np.empty_like(y)
+            for name in compilations:
+                with np.errstate(all="ignore"):
+                    if name == "ufunc":
+                        ufunc(x, out=other)
+                    elif name == "njit_vectorised":
+                        vectorised(x, other)
+                    else:
+                        scalar(x, other)
+                differ, first = _count_differing(y, other)
+                c = compilations[name]
+                c["compared"] += n
+                c["differ"] += int(differ)
+                if differ and c["first"] is None:
+                    c["first"] = _hex_bits((s + int(first)) | sign)
+        if symmetric:
+            count, first = _symmetry_violations(results[0], results[HALF], symmetry == "odd")
+            symmetric["pairs"] += n
+            symmetric["violations"] += int(count)
+            if count and symmetric["first"] is None:
+                symmetric["first"] = _hex_bits(s + int(first))
+        if mono:
+            cp, fp, pp, last_positive = _monotonic_violations(results[0], False, last_positive)
+            cn, fn, pn, last_negative = _monotonic_violations(results[HALF], True, last_negative)
+            mono["pairs"] += pp + pn
+            mono["violations"] += cp + cn
+            if (cp or cn) and mono["first"] is None:
+                mono["first"] = _hex_bits(s + fp) if cp else _hex_bits((s + fn) | HALF)
         if progress:
-            progress(function, s + block - start, stop - start, worst)
+            progress(function, 2 * (s + n - start), 2 * (stop - start), worst)
+    if mono and start == 0:  # across zero: f(-0) <= f(+0), and the two walks meet there
+        zero_pair = check_pair_across_zero(kernel)
+        mono["pairs"] += 1
+        mono["violations"] += zero_pair
     x = np.array([worst_bits], np.uint32).view(np.float32)
     y = float(kernel(x[0]))
     return Verification(
-        function=function, inputs_checked=stop - start, max_ulp=worst,
-        worst_input=f"0x{worst_bits:08x}", worst_input_value=float(x[0]).hex(), worst_output=y.hex(),
+        function=function, inputs_checked=checked, max_ulp=worst,
+        worst_input=_hex_bits(worst_bits), worst_input_value=float(x[0]).hex(), worst_output=y.hex(),
         worst_reference=float(reference(float(x[0]))).hex(), count_over_half_ulp=over_half,
         count_at_least_one_ulp=over_one, seconds=round(time.perf_counter() - t0, 1),
-        reference=reference_name,
+        reference=reference_name, compilations=compilations, symmetry=symmetric, monotonic=mono,
+        special_values=check_special_values(kernel, ufunc, special_values),
     )
+
+
+def check_pair_across_zero(kernel) -> int:
+    """1 if f(-0) > f(+0) (a monotonicity violation where the negative and positive walks
+    meet), else 0."""
+    a, b = kernel(np.float32(-0.0)), kernel(np.float32(0.0))
+    return int(a == a and b == b and a > b)
+
+
+def verify_function(function: str, kernel, ufunc=None, block: int = 1 << 24, progress=None, **span) -> Verification:
+    """verify_kernel with what the contract says of the function: its reference, symmetry,
+    monotonicity and special values (``span``: start/stop of a partial check)."""
+    c = CONTRACTS[function]
+    return verify_kernel(function, kernel, float64_kernel(function), c.reference, block=block, progress=progress,
+                         ufunc=ufunc, symmetry=c.symmetry, monotonic=c.monotonic, special_values=c.special_values,
+                         **span)

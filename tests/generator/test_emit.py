@@ -78,7 +78,7 @@ def _failing_check(function, *args, **kwargs):
 
 def test_generator_refuses_to_publish_an_unverified_kernel(tmp_path, monkeypatch):
     (tmp_path / "CURRENT").write_text("v1\n")
-    monkeypatch.setattr(pipeline, "verify_kernel", _failing_check)
+    monkeypatch.setattr(pipeline, "verify_function", _failing_check)
     options = Options(functions=("exp",), budget_retries=1, core_budget_log2=-20, method="baseline fit")
     with pytest.raises(pipeline.VerificationFailed, match="1.7000 ULP"):
         pipeline.make_kernels(options, generated=tmp_path, log=lambda *a: None)
@@ -98,7 +98,7 @@ def test_interrupted_run_resumes_from_checkpoints(tmp_path, monkeypatch):
     def no_verify(*a, **k):
         raise AssertionError("a checkpointed function must not be verified again")
 
-    monkeypatch.setattr(pipeline, "verify_kernel", no_verify)
+    monkeypatch.setattr(pipeline, "verify_function", no_verify)
     target = pipeline.make_kernels(options, generated=tmp_path, log=lambda *a: None)
     assert target.name == "v5"
     manifest = json.loads((target / "manifest.json").read_text())
@@ -151,7 +151,7 @@ def test_same_seed_and_config_give_the_same_version(tmp_path, monkeypatch):
     fronts, and manifests equal but for timings. (The exhaustive check is replaced by a
     fake here: what is tested is that the search and emission are deterministic.)"""
     from generator.search import SearchConfig
-    monkeypatch.setattr(pipeline, "verify_kernel", _passing_check)
+    monkeypatch.setattr(pipeline, "verify_function", _passing_check)
     options = Options(functions=("log",), search=SearchConfig(population=8, generations=3, max_cost=6,
                                                               validation_points=256),
                       feasible_ulp=float("inf"), choose="model", bench_n=1 << 10, bench_repeats=3, workers=1)
@@ -184,7 +184,7 @@ def _variant_of(kernel) -> str:
 def test_the_fastest_verified_scaffold_variant_ships(tmp_path, monkeypatch):
     """exp has a float64- and a float32-internal scaffold: both are evolved and verified,
     timed in one process, and the faster ships; the manifest records both."""
-    monkeypatch.setattr(pipeline, "verify_kernel", _passing_check)
+    monkeypatch.setattr(pipeline, "verify_function", _passing_check)
     target = pipeline.make_kernels(_small_evolved(functions=("exp",)), generated=tmp_path, log=lambda *x: None)
     entry = json.loads((target / "manifest.json").read_text())["functions"]["exp"]
     variants = {v["variant"]: v for v in entry["variants"]}
@@ -202,7 +202,7 @@ def test_a_variant_that_fails_verification_is_not_shipped(tmp_path, monkeypatch)
     def f32_fails(function, kernel, *args, **kwargs):
         return (_failing_check if _variant_of(kernel) == "f32" else _passing_check)(function)
 
-    monkeypatch.setattr(pipeline, "verify_kernel", f32_fails)
+    monkeypatch.setattr(pipeline, "verify_function", f32_fails)
     options = replace(_small_evolved(functions=("exp",)), budget_retries=0)
     target = pipeline.make_kernels(options, generated=tmp_path, log=lambda *x: None)
     entry = json.loads((target / "manifest.json").read_text())["functions"]["exp"]
