@@ -98,7 +98,7 @@ def _kernel_ufunc(function):
     def element(x):
         return kernel(x)
     element.__name__ = element.__qualname__ = f"{function}_f32_element"
-    return numba.vectorize(["float32(float32)"])(element)
+    return numba.vectorize(["float32(float32)"], fastmath=False)(element)  # not the caller's flags
 
 
 @functools.cache
