@@ -3,7 +3,7 @@ import json
 import sys
 from collections import defaultdict
 
-PEER_NAME = {"exp": "numpy.exp", "log": "numpy.log", "sin": "numpy.sin", "erf": "scipy.special.erf"}
+from fastmath.contract import CONTRACTS
 
 
 def main(path):
@@ -20,7 +20,7 @@ def main(path):
     for (kind, function, n) in ufuncs:
         u, j = med[("ufunc", function, n)], med.get(("njit", function, n), {})
         row = f"{function:8} {n:>9} | {u.get('fastmath', float('nan')):8.3f} {u.get('peer', float('nan')):8.3f} " \
-              f"{u.get('peer', float('nan')) / u.get('fastmath', float('nan')):6.2f} {PEER_NAME[function]:<18} | "
+              f"{u.get('peer', float('nan')) / u.get('fastmath', float('nan')):6.2f} {CONTRACTS[function].peer:<18} | "
         if j:
             row += f"{j.get('fastmath', float('nan')):8.3f} {j.get('libm', float('nan')):9.3f} " \
                    f"{j.get('libm', float('nan')) / j.get('fastmath', float('nan')):6.2f}"

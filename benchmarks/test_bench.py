@@ -3,20 +3,15 @@
 Run with `make bench`, which prints the ratio table (benchmarks/report.py). Each group
 times both sides on the same float32 array in the same process; compare medians.
 """
-import math
-
 import numba
 import numpy as np
 import pytest
-import scipy.special
 
 import fastmath
-from fastmath.contract import FUNCTIONS
-from generator.measure import sample_inputs
+from fastmath.contract import CONTRACTS, FUNCTIONS
+from generator.measure import peer, sample_inputs
 
 SIZES = [2**10, 2**16, 2**20, 2**24]
-PEERS = {"exp": np.exp, "log": np.log, "sin": np.sin, "erf": scipy.special.erf}
-LIBM = {"exp": math.exp, "log": math.log, "sin": math.sin, "erf": math.erf}
 _arrays = {}
 
 
@@ -39,7 +34,7 @@ _loops = {}
 
 def loop_for(kind, function):
     if (kind, function) not in _loops:
-        f = getattr(fastmath, function) if kind == "fastmath" else LIBM[function]
+        f = getattr(fastmath, function) if kind == "fastmath" else CONTRACTS[function].libm
         _loops[kind, function] = njit_loop(f)
     return _loops[kind, function]
 
@@ -50,7 +45,7 @@ def loop_for(kind, function):
 def test_ufunc(benchmark, function, n, side):
     x = data(function, n)
     out = np.empty_like(x)
-    f = getattr(fastmath, function) if side == "fastmath" else PEERS[function]
+    f = getattr(fastmath, function) if side == "fastmath" else peer(function)[1]
     benchmark.group = f"ufunc-{function}-{n}"
     benchmark.extra_info.update(function=function, n=n, side=side, kind="ufunc")
     benchmark(f, x, out=out)
