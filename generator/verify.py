@@ -332,8 +332,12 @@ def _call_in_halves(ufunc, x, out) -> None:
     """ufunc(x, out=out), the two halves on two threads (numpy releases the GIL in the loop)."""
     from concurrent.futures import ThreadPoolExecutor
     half = x.size // 2
+    def call(part):
+        with np.errstate(all="ignore"):  # (numpy's error state is per thread)
+            ufunc(x[part], out=out[part])
+
     with ThreadPoolExecutor(2) as pool:
-        list(pool.map(lambda sl: ufunc(x[sl], out=out[sl]), (slice(0, half), slice(half, None))))
+        list(pool.map(call, (slice(0, half), slice(half, None))))
 
 
 def check_pair_across_zero(kernel) -> int:

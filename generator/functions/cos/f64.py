@@ -1,27 +1,15 @@
 """cos, float64 internal precision: sin's exact reduction mod pi/2, one quadrant on."""
-import mpmath
-import numpy as np
-
-from ...scaffold import PI, CoreSpec, Scaffold
+from ...scaffold import Scaffold
 from ..sin import reduction
-from ..sin.reduction import reduce_quadrant
-
-core_sin = CoreSpec("sin", mpmath.sin, -PI / 4, PI / 4, "odd", "relative", "sin r")
-core_cos = CoreSpec("cos", mpmath.cos, -PI / 4, PI / 4, "even", "relative", "cos r")
+from ..sin.f64 import core_cos, core_sin
+from ..sin.reduction import from_quadrant, reduce_quadrant
 
 
 def cos_f32(x):
     # 1.-3. Reduce (non-finite x is NaN from here on).
     r, n = reduce_quadrant(x)
-    # 4. Cores.
-    s = core_sin(r)
-    c = core_cos(r)
-    # 5. Reconstruct: cos x = sin(x + pi/2), quadrant n + 1.
-    m = n + 1
-    y = c if (m & 1) else s
-    if m & 2:
-        y = -y
-    return np.float32(y)
+    # 4.-5. Cores; reconstruct: cos x = sin(x + pi/2), quadrant n + 1.
+    return from_quadrant(core_sin(r), core_cos(r), n + 1)
 
 
 SCAFFOLD = Scaffold(
@@ -36,6 +24,6 @@ SCAFFOLD = Scaffold(
             "before the one rounding: 0.5 + 2^-10 ULP."),
     cores=(core_sin, core_cos),
     constants=reduction.CONSTANTS,
-    helpers=(reduce_quadrant,),
+    helpers=(reduce_quadrant, from_quadrant),
     kernel=cos_f32,
 )

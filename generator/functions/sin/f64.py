@@ -1,10 +1,9 @@
 """sin, float64 internal precision: exact reduction mod pi/2, sin r and cos r by two cores."""
 import mpmath
-import numpy as np
 
 from ...scaffold import PI, CoreSpec, Scaffold
 from . import reduction
-from .reduction import reduce_quadrant
+from .reduction import from_quadrant, reduce_quadrant
 
 core_sin = CoreSpec("sin", mpmath.sin, -PI / 4, PI / 4, "odd", "relative", "sin r")
 core_cos = CoreSpec("cos", mpmath.cos, -PI / 4, PI / 4, "even", "relative", "cos r")
@@ -13,14 +12,8 @@ core_cos = CoreSpec("cos", mpmath.cos, -PI / 4, PI / 4, "even", "relative", "cos
 def sin_f32(x):
     # 1.-3. Reduce (non-finite x is NaN from here on).
     r, n = reduce_quadrant(x)
-    # 4. Cores.
-    s = core_sin(r)
-    c = core_cos(r)
-    # 5. Reconstruct.
-    y = c if (n & 1) else s
-    if n & 2:
-        y = -y
-    return np.float32(y)
+    # 4.-5. Cores; reconstruct.
+    return from_quadrant(core_sin(r), core_cos(r), n)
 
 
 SCAFFOLD = Scaffold(
@@ -35,6 +28,6 @@ SCAFFOLD = Scaffold(
             "before the one rounding: 0.5 + 2^-10 ULP."),
     cores=(core_sin, core_cos),
     constants=reduction.CONSTANTS,
-    helpers=(reduce_quadrant,),
+    helpers=(reduce_quadrant, from_quadrant),
     kernel=sin_f32,
 )

@@ -60,6 +60,15 @@ def reduce_quadrant(x):
     return r, n
 
 
+def from_quadrant(s, c, n):
+    """sin of n quadrants plus r, from s = sin r and c = cos r: (s, c, -s, -c)[n mod 4],
+    rounded once to float32."""
+    y = c if (n & 1) else s
+    if n & 2:
+        y = -y
+    return np.float32(y)
+
+
 CONSTANTS = K.named(globals())
 METHOD = (
     "1. One branch-free path for every float32 x, no table: x = M 2^E with M an integer,",
