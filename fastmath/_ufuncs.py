@@ -1,9 +1,11 @@
 """Build each function as a real ``numpy.ufunc`` and make it callable inside ``@numba.njit``.
 
-The ufunc has two loops, ``f->f`` (the generated float32 kernel) and ``d->d`` (libm),
-compiled by Numba's ufunc builder and joined into one ufunc; numpy's own type
-resolution then gives numpy's behaviour for broadcasting, ``out=``, ``where=``,
-``dtype=``, casting and integer input (int8/int16/bool -> float32, wider -> float64).
+The ufunc has the loop types of its peer (the contract's ``loops``, in numpy's order):
+``f->f`` (the generated float32 kernel) and ``d->d`` (libm), compiled by Numba's ufunc
+builder; ``e->e``, the float32 kernel rounded to float16; and for longdouble and complex
+types the peer's own loops (numpy.exp ...), called on each buffer. numpy's own type
+resolution then gives numpy's behaviour for broadcasting, ``out=``, ``where=``, ``dtype=``,
+casting, integer input and result dtypes.
 
 Inside ``@njit`` code the same ufunc object resolves, through an ``overload``, to the
 same compiled kernels (scalars) or a loop over them (arrays), which LLVM inlines and
@@ -43,13 +45,17 @@ def _docstring(function: str, version: str) -> str:
     entry = _kernels.manifest(version)["functions"][function]
     check = entry["verification"]
     return (
-        f"Elementwise {function}, a numpy ufunc (a drop-in for numpy.{function} on float arrays).\n\n"
+        f"Elementwise {function}, a numpy ufunc (a drop-in for {contract.peer}).\n\n"
         f"float32: generated kernel {version} ({entry['method']}, internal precision "
         f"{entry['internal_precision']}); domain: {contract.domain}.\n"
         f"Max error {check['max_ulp']:.4f} ULP over all {check['inputs_checked']} float32 inputs "
         f"(contract: < {contract.max_ulp:g} ULP; worst input {check['worst_input']}).\n"
         f"float64: the C library's {function} ({contract.reference.split('(')[0].strip()}).\n"
-        f"Provenance: fastmath.info({function!r})."
+        + ("float16: the float32 kernel, rounded to float16 (< 1 ULP of float16 on all 2^16 inputs).\n"
+           if "e" in contract.loops else "")
+        + (f"Other types ({', '.join(sorted(set(contract.loops) - set('efd')))}): {contract.peer}'s own loops.\n"
+           if set(contract.loops) - set("efd") else "")
+        + f"Provenance: fastmath.info({function!r})."
     )
 
 
@@ -72,9 +78,113 @@ def _numpy_ufunc_constructor():
     return _PyUFunc_FromFuncAndData(table[1])
 
 
-def make_ufunc(function: str, kernel32, kernel64, doc: str) -> np.ufunc:
-    """A numpy ufunc named `function` with loops f->f (kernel32) and d->d (kernel64)."""
-    loops = [_element_loop(kernel32, "float32(float32)"), _element_loop(kernel64, "float64(float64)")]
+# ---- Loops for the dtypes numpy has and the kernels do not compute themselves -------------
+# PyUFuncGenericFunction: void loop(char **args, npy_intp const *dimensions, npy_intp const
+# *steps, void *data). A ctypes callback takes the GIL (numpy may have released it) and
+# works on whole strided buffers, not elements, so its Python overhead is per call.
+_LOOP = ctypes.CFUNCTYPE(None, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.c_ssize_t),
+                         ctypes.POINTER(ctypes.c_ssize_t), ctypes.c_void_p)
+
+
+def _strided(address: int, n: int, step: int, dtype: np.dtype) -> np.ndarray:
+    """The n elements at address, step bytes apart (any sign), as an array (no copy)."""
+    if n == 0:
+        return np.empty(0, dtype)
+    low = address + min(0, (n - 1) * step)
+    span = abs((n - 1) * step) + dtype.itemsize
+    return np.ndarray((n,), dtype, (ctypes.c_char * span).from_address(low), address - low, (step,))
+
+
+class _FloatingPointFlags:
+    """The FPU's exception flags (C99 fenv through ctypes). numpy clears them whenever it
+    starts a ufunc call or a cast, so a loop that calls numpy saves the flags raised so far
+    and raises them again before it returns, for the calling ufunc to report."""
+
+    def __init__(self):
+        import ctypes.util
+        try:
+            libm = ctypes.CDLL(ctypes.util.find_library("m"))
+            self._test, self._raise = libm.fetestexcept, libm.feraiseexcept
+        except (OSError, AttributeError, TypeError):  # no C99 fenv here: flags are not kept
+            self._test = self._raise = None
+
+    def saved(self) -> int:
+        return self._test(0x7FFFFFFF) if self._test else 0  # (masked to FE_ALL_EXCEPT by the C library)
+
+    def restore(self, flags: int) -> None:
+        if flags and self._raise:
+            self._raise(flags)
+
+
+_flags = _FloatingPointFlags()
+
+
+def _callback_loop(dtype, compute):
+    """A ufunc loop (and the ctypes object keeping it alive) running compute(x, out) on the
+    buffers. numpy's own error checks are kept quiet inside; the floating-point exceptions
+    raised stay in the FPU flags for the calling ufunc to report under the caller's
+    np.errstate, with those raised before this call."""
+    dtype = np.dtype(dtype)
+
+    def loop(args, dimensions, steps, data):
+        before = _flags.saved()
+        n = dimensions[0]
+        x, out = _strided(args[0], n, steps[0], dtype), _strided(args[1], n, steps[1], dtype)
+        with np.errstate(all="ignore"):
+            compute(x, out)
+        _flags.restore(before)
+
+    callback = _LOOP(loop)
+    return (dtype.num, dtype.num), ctypes.cast(callback, ctypes.c_void_p).value, callback
+
+
+def _array_loop(kernel):
+    """out[i] = kernel(x[i]) over 1-D arrays, compiled (no numpy error checks on the way)."""
+    import numba
+
+    def loop(x, out):
+        for i in range(x.size):
+            out[i] = kernel(x[i])
+    return numba.njit(error_model="numpy", fastmath=False)(loop)
+
+
+def _half_compute(kernel32):
+    """float16 through the float32 kernel: exact widening, the kernel, one rounding to
+    float16 (as numpy computes its own float16 exp: in float32, then rounded)."""
+    run = []
+
+    def compute(x, out):
+        if not run:
+            run.append(_array_loop(kernel32))
+        wide = x.astype(np.float32)
+        result = np.empty_like(wide)
+        run[0](wide, result)
+        raised = _flags.saved()  # the kernel's flags, which the cast below would clear
+        out[...] = result
+        _flags.restore(raised)
+    return compute
+
+
+def make_ufunc(function: str, kernel32, kernel64, doc: str, every_dtype: bool = False) -> np.ufunc:
+    """A numpy ufunc named `function` with loops f->f (kernel32) and d->d (kernel64); with
+    `every_dtype`, the contract's ``loops`` in their order: float16 through kernel32, every
+    other type (longdouble, complex) by the peer's own loop (numpy.<function>)."""
+    codes = CONTRACTS[function].loops if every_dtype else "fd"
+
+    def make(code):
+        if code == "f":
+            return _element_loop(kernel32, "float32(float32)")
+        if code == "d":
+            return _element_loop(kernel64, "float64(float64)")
+        if code == "e":
+            return _callback_loop(np.float16, _half_compute(kernel32))
+        module, _, attr = CONTRACTS[function].peer.rpartition(".")
+        if module != "numpy":
+            raise ValueError(f"{function}: no loop for type {code!r} (its peer is not numpy's)")
+        peer = getattr(np, attr)
+        return _callback_loop(np.dtype(code), lambda x, out: peer(x, out=out))
+
+    loops = [make(code) for code in codes]
     funcs = (ctypes.c_void_p * len(loops))(*[ptr for _, ptr, _ in loops])
     data = (ctypes.c_void_p * len(loops))()
     types_ = (ctypes.c_char * (2 * len(loops)))(*[n for d, _, _ in loops for n in d])
@@ -93,7 +203,7 @@ def build(function: str, version: str | None = None) -> np.ufunc:
                           f"before {function} existed); a newer version has it")
     kernel32 = getattr(_kernels.kernel_module(function, version), f"{function}_f32")
     kernel64 = _libm.float64_kernel(function)
-    ufunc = make_ufunc(function, kernel32, kernel64, _docstring(function, version))
+    ufunc = make_ufunc(function, kernel32, kernel64, _docstring(function, version), every_dtype=True)
     _register_for_numba(ufunc, kernel32, kernel64)
     return ufunc
 

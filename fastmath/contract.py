@@ -27,6 +27,14 @@ class Contract:
     special_values: tuple[tuple[float, float], ...]  # (input, exact expected output)
     rewrites: tuple[str, ...]  # what the Numba pass replaces, as "module.attribute"
     peer: str  # what users call instead ("module.attribute"), for benchmarks
+    loops: str  # the ufunc's loop types in numpy's resolution order ("efdgFDG": as numpy.exp's):
+    #            f: the kernel; d: the C library; e: the kernel, rounded to float16; others: the peer's
+
+    def loop_sources(self) -> dict[str, str]:
+        """Who computes each loop of the ufunc ("f->f": ...)."""
+        own = {"f": "fastmath kernel", "d": f"C library {self.name} (float64)",
+               "e": "fastmath kernel (float32), rounded to float16"}
+        return {f"{c}->{c}": own.get(c, self.peer) for c in self.loops}
 
     @property
     def libm(self):
@@ -34,6 +42,7 @@ class Contract:
         return getattr(math, self.name)
 
 
+NUMPY_LOOPS = "efdgFDG"  # numpy.exp's, log's, sin's and cos's loop types (but the object loop)
 INF = float("inf")
 NAN = float("nan")
 
@@ -47,24 +56,24 @@ CONTRACTS = {c.name: c for c in (
              max_ulp=1.0, reference=_glibc("exp"), mp_reference="exp", symmetry=None, monotonic=True,
              special_values=((0.0, 1.0), (-0.0, 1.0), (INF, INF), (-INF, 0.0), (NAN, NAN), (100.0, INF),
                              (-110.0, 0.0)),
-             rewrites=("math.exp", "numpy.exp"), peer="numpy.exp"),
+             rewrites=("math.exp", "numpy.exp"), peer="numpy.exp", loops=NUMPY_LOOPS),
     Contract(name="log", domain="all float32; x < 0 gives NaN (invalid), ±0 gives -inf (divide-by-zero)",
              max_ulp=1.0, reference=_glibc("log"), mp_reference="log", symmetry=None, monotonic=True,
              special_values=((1.0, 0.0), (0.0, -INF), (-0.0, -INF), (-1.0, NAN), (INF, INF), (-INF, NAN),
                              (NAN, NAN)),
-             rewrites=("math.log", "numpy.log"), peer="numpy.log"),
+             rewrites=("math.log", "numpy.log"), peer="numpy.log", loops=NUMPY_LOOPS),
     Contract(name="sin", domain="all finite float32, reduced exactly mod pi/2 however large; ±inf gives NaN (invalid)",
              max_ulp=1.0, reference=_glibc("sin", ", exact reduction"), mp_reference="sin", symmetry="odd",
              monotonic=False, special_values=((0.0, 0.0), (-0.0, -0.0), (INF, NAN), (-INF, NAN), (NAN, NAN)),
-             rewrites=("math.sin", "numpy.sin"), peer="numpy.sin"),
+             rewrites=("math.sin", "numpy.sin"), peer="numpy.sin", loops=NUMPY_LOOPS),
     Contract(name="erf", domain="all float32; |x| >= 3.92 gives ±1",
              max_ulp=1.0, reference=_glibc("erf"), mp_reference="erf", symmetry="odd", monotonic=True,
              special_values=((0.0, 0.0), (-0.0, -0.0), (INF, 1.0), (-INF, -1.0), (NAN, NAN), (10.0, 1.0)),
-             rewrites=("math.erf", "scipy.special.erf"), peer="scipy.special.erf"),
+             rewrites=("math.erf", "scipy.special.erf"), peer="scipy.special.erf", loops="df"),
     Contract(name="cos", domain="all finite float32, reduced exactly mod pi/2 however large; ±inf gives NaN (invalid)",
              max_ulp=1.0, reference=_glibc("cos", ", exact reduction"), mp_reference="cos", symmetry="even",
              monotonic=False, special_values=((0.0, 1.0), (-0.0, 1.0), (INF, NAN), (-INF, NAN), (NAN, NAN)),
-             rewrites=("math.cos", "numpy.cos"), peer="numpy.cos"),
+             rewrites=("math.cos", "numpy.cos"), peer="numpy.cos", loops=NUMPY_LOOPS),
 )}
 
 FUNCTIONS = tuple(CONTRACTS)
