@@ -101,14 +101,25 @@ class _FloatingPointFlags:
     and raises them again before it returns, for the calling ufunc to report."""
 
     def __init__(self):
+        self._test = self._raise = None
+        self._loaded = False
+
+    def _load(self):
+        """fetestexcept/feraiseexcept from the process (Python links the C math library),
+        else from libm by name; without C99 fenv (e.g. on Windows) flags are not kept."""
         import ctypes.util
-        try:
-            libm = ctypes.CDLL(ctypes.util.find_library("m"))
-            self._test, self._raise = libm.fetestexcept, libm.feraiseexcept
-        except (OSError, AttributeError, TypeError):  # no C99 fenv here: flags are not kept
-            self._test = self._raise = None
+        self._loaded = True
+        for library in (None, ctypes.util.find_library("m")):
+            try:
+                libm = ctypes.CDLL(library)
+                self._test, self._raise = libm.fetestexcept, libm.feraiseexcept
+                return
+            except (OSError, AttributeError, TypeError):
+                continue
 
     def saved(self) -> int:
+        if not self._loaded:
+            self._load()
         return self._test(0x7FFFFFFF) if self._test else 0  # (masked to FE_ALL_EXCEPT by the C library)
 
     def restore(self, flags: int) -> None:
