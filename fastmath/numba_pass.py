@@ -437,11 +437,24 @@ def _cache_tag():
     return ("fastmath.numba_pass", _kernels.current_version())
 
 
+def _vectorise_ordered_reductions():
+    """Let LLVM vectorise float reductions that must keep their order (``s += f(x[i])``
+    without ``fastmath=True``, the usual Numba loop): it then adds the lanes one after
+    another, in the loop's own order, so the sum's bits are those of the sequential loop,
+    while the kernel calls run 8 or 16 at a time. Without it such a loop stays scalar, and
+    there exp and log kernels are slower than the C library's expf and logf they replace
+    (docs/numba.md). A process-wide LLVM option: later compilations in the process, with or
+    without the pass, may vectorise such loops too, with unchanged results."""
+    import llvmlite.binding as llvm
+    llvm.set_option("fastmath", "-force-ordered-reductions")
+
+
 def _install():
     """Register the registry rewrite and wrap Numba's cache key, once per process."""
     with _lock:
         if getattr(_install, "done", False):
             return
+        _vectorise_ordered_reductions()
         _table()
         register_rewrite("before-inference")(_RegistryRewrite)
         # first among the after-inference rewrites: before RewriteArrayExprs fuses calls

@@ -430,3 +430,29 @@ def test_callers_fastmath_flag_does_not_reach_cold_kernels(tmp_path):
                    for r, n in enumerate(["exp", "log", "sin", "erf", "cos"])])
     """, tmp_path, env={"NUMBA_CACHE_DIR": str(tmp_path / "cache")})
     assert out == "[0, 0, 0, 0, 0]"
+
+
+# ---- Loops that LLVM does not vectorise by itself ------------------------------------------
+def in_order_sum(x):
+    s = np.float32(0)
+    for i in range(x.size):
+        s += math.exp(x[i]) + np.log(x[i]) + math.sin(x[i]) + math.cos(x[i]) + math.erf(x[i])
+    return s
+
+
+def test_in_order_sums_keep_their_order_and_vectorise(sample, expected):
+    """s += f(x[i]) without fastmath=True: the sum has the sequential loop's bits (in order),
+    and the loop is vectorised with the kernels inlined (the reduction stays in order)."""
+    x = np.abs(sample[:1 << 14])
+    x = x[np.isfinite(x) & (x < 80)]
+    fn = fastmath.jit(in_order_sum)
+    got = fn(x)
+    with np.errstate(all="ignore"):
+        values = [getattr(fastmath, f)(x) for f in ("exp", "log", "sin", "cos", "erf")]
+    s = np.float32(0)
+    for i in range(x.size):  # the sequential sum of the same kernel values, one float32 add at a time
+        s = np.float32(s + np.float32(np.float32(np.float32(np.float32(values[0][i] + values[1][i]) + values[2][i])
+                                                 + values[3][i]) + values[4][i]))
+    assert np.float32(got).view(np.uint32) == s.view(np.uint32)
+    asm = fn.inspect_asm(fn.signatures[0])
+    assert not LIBM_CALL.search(asm) and len(PACKED.findall(asm)) > 10
