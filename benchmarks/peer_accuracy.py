@@ -14,7 +14,6 @@ the count of inputs with error > 0.5 ULP and >= 1 ULP, and the run time. numpy's
 is chosen at run time by CPU features (the enabled ones are printed): results hold for this
 numpy version on a CPU with the same features.
 """
-import math
 import platform
 import sys
 import time

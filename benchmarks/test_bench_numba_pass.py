@@ -8,7 +8,6 @@ Run with `make bench-pass` (prints the ratio table: benchmarks/report.py). Kinds
 - example: the programs in examples/ (before = numba.njit, after = fastmath.jit, same options).
 """
 import importlib.util
-import math
 from pathlib import Path
 
 import numba

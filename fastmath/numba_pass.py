@@ -53,7 +53,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import math
 import sys
 import threading
 import types as pytypes

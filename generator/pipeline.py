@@ -16,7 +16,7 @@ import hashlib
 import json
 import subprocess
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -162,7 +162,6 @@ class Build:
     meta: dict
     log: Callable[[str], None] = print
     executor: object | None = None
-    timed_seconds: dict = field(default_factory=dict)
 
     # ---- one function ----------------------------------------------------------------------
     def make_function(self, function: str) -> dict:

@@ -19,7 +19,7 @@ module is never run as a kernel itself: calling a core slot outside those raises
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 import mpmath

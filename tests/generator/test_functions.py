@@ -7,9 +7,9 @@ import pytest
 
 from fastmath.contract import CONTRACTS, FUNCTIONS
 from generator import emit
-from generator.functions import home, scaffold
+from generator.functions import home
 from generator.program import Program
-from generator.scaffold import ConstantTable, CoreSpec
+from generator.scaffold import ConstantTable
 
 ALL_SCAFFOLDS = [s for f in FUNCTIONS for s in home(f).variants]
 PROVENANCE = {"version": "t", "seed": 0, "config_hash": "t", "generator_commit": "t", "domain": "t",
