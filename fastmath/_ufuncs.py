@@ -221,6 +221,8 @@ def build(function: str, version: str | None = None) -> np.ufunc:
 
 def _scalar_kernel(ty, kernel32, kernel64):
     """The kernel numpy's type resolution would pick for a scalar of Numba type ty."""
+    if ty == types.float16:  # Numba has no float16 arithmetic: a TypingError, not a crash
+        return None, None
     if ty == types.float32 or ty in (types.boolean, types.int8, types.uint8, types.int16, types.uint16):
         return kernel32, np.float32
     if isinstance(ty, (types.Float, types.Integer)) and ty.bitwidth <= 64:

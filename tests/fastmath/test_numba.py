@@ -94,3 +94,13 @@ def test_njit_loop_vectorises(function):
     packed = re.findall(r"\bv\w+p[sd]\s+[^\n]*%[xyz]mm", asm)
     assert len(packed) > 10, f"{function}: no packed SIMD arithmetic in the loop"
     assert not re.search(r"call[^\n]*(exp|log|sin|erf|cos)f?\b", asm), "a libm call remains in the loop"
+
+
+def test_float16_in_njit_is_a_typing_error():
+    """Numba has no float16 arithmetic: a clear TypingError (it was a NotImplementedError)."""
+    @numba.njit
+    def call(x):
+        return fastmath.exp(x)
+
+    with pytest.raises(numba.core.errors.TypingError):
+        call(np.ones(4, np.float16))
