@@ -35,8 +35,8 @@ N_INPUTS = 1 << 32
 
 def peer_ufunc(name):
     """numpy's float32 ufunc of the function, if numpy has one (the contract's peer)."""
-    module, _, attr = CONTRACTS[name].peer.rpartition(".")
-    return getattr(np, attr) if module == "numpy" else None
+    contract = CONTRACTS[name]
+    return contract.peer_function() if contract.peer.startswith("numpy.") else None
 
 
 def libm32(name):

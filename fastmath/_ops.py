@@ -3,6 +3,8 @@
 Each maps to one LLVM instruction, so a kernel built from them stays branch-free
 and vectorisable, and evaluates with exactly IEEE-754 semantics (fma rounds once).
 """
+import functools
+
 import numba
 from llvmlite import ir
 from numba import types
@@ -64,6 +66,19 @@ def kernel(fn):
     flag of the function that first calls it (Numba's ConfigStack): a caller compiled
     with fastmath=True would otherwise get a kernel LLVM may reassociate."""
     return numba.njit(error_model="numpy", fastmath=False, cache=True)(fn)
+
+
+@functools.cache
+def kernel_loop(kernel):
+    """dst[i] = kernel(src[i]) over 1-D arrays, compiled as its own function (so LLVM
+    vectorises it before any caller inlines it) with the kernels' options: numpy's error
+    model, no fastmath flags whoever calls it first, and no numpy error checks on the way."""
+    def loop(src, dst):
+        for i in range(src.size):
+            dst[i] = kernel(src[i])
+    name = getattr(kernel, "__name__", "kernel")
+    loop.__name__ = loop.__qualname__ = f"{name}_loop"
+    return numba.njit(error_model="numpy", fastmath=False)(loop)
 
 
 def _int32_op(name: str, doc: str):

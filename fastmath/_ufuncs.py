@@ -22,6 +22,7 @@ from numba.extending import overload
 from numba.np.ufunc.ufuncbuilder import UFuncBuilder
 
 from . import _kernels, _libm
+from ._ops import kernel_loop
 from .contract import CONTRACTS
 
 
@@ -149,27 +150,13 @@ def _callback_loop(dtype, compute):
     return (dtype.num, dtype.num), ctypes.cast(callback, ctypes.c_void_p).value, callback
 
 
-def _array_loop(kernel):
-    """out[i] = kernel(x[i]) over 1-D arrays, compiled (no numpy error checks on the way)."""
-    import numba
-
-    def loop(x, out):
-        for i in range(x.size):
-            out[i] = kernel(x[i])
-    return numba.njit(error_model="numpy", fastmath=False)(loop)
-
-
 def _half_compute(kernel32):
     """float16 through the float32 kernel: exact widening, the kernel, one rounding to
     float16 (as numpy computes its own float16 exp: in float32, then rounded)."""
-    run = []
-
     def compute(x, out):
-        if not run:
-            run.append(_array_loop(kernel32))
         wide = x.astype(np.float32)
         result = np.empty_like(wide)
-        run[0](wide, result)
+        kernel_loop(kernel32)(wide, result)  # compiled on the first float16 call
         raised = _flags.saved()  # the kernel's flags, which the cast below would clear
         out[...] = result
         _flags.restore(raised)
@@ -179,7 +166,8 @@ def _half_compute(kernel32):
 def make_ufunc(function: str, kernel32, kernel64, doc: str, every_dtype: bool = False) -> np.ufunc:
     """A numpy ufunc named `function` with loops f->f (kernel32) and d->d (kernel64); with
     `every_dtype`, the contract's ``loops`` in their order: float16 through kernel32, every
-    other type (longdouble, complex) by the peer's own loop (numpy.<function>)."""
+    other type (longdouble, complex) by the peer's own loop (numpy.<function>, imported only
+    for a contract that lists such a type)."""
     codes = CONTRACTS[function].loops if every_dtype else "fd"
 
     def make(code):
@@ -189,10 +177,7 @@ def make_ufunc(function: str, kernel32, kernel64, doc: str, every_dtype: bool = 
             return _element_loop(kernel64, "float64(float64)")
         if code == "e":
             return _callback_loop(np.float16, _half_compute(kernel32))
-        module, _, attr = CONTRACTS[function].peer.rpartition(".")
-        if module != "numpy":
-            raise ValueError(f"{function}: no loop for type {code!r} (its peer is not numpy's)")
-        peer = getattr(np, attr)
+        peer = CONTRACTS[function].peer_function()
         return _callback_loop(np.dtype(code), lambda x, out: peer(x, out=out))
 
     loops = [make(code) for code in codes]

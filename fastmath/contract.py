@@ -36,6 +36,12 @@ class Contract:
                "e": "fastmath kernel (float32), rounded to float16"}
         return {f"{c}->{c}": own.get(c, self.peer) for c in self.loops}
 
+    def peer_function(self):
+        """The peer itself (imports its module: scipy.special for erf)."""
+        import importlib
+        module, _, attr = self.peer.rpartition(".")
+        return getattr(importlib.import_module(module), attr)
+
     @property
     def libm(self):
         """The C library's float64 function (Python's math.<name>)."""

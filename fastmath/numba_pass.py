@@ -70,6 +70,7 @@ from numba.core.untyped_passes import InlineInlinables
 from numba.extending import overload
 
 from . import _kernels
+from ._ops import kernel_loop
 from .contract import CONTRACTS
 
 __all__ = ["jit", "enable_numba", "disable_numba", "numba_enabled", "is_enabled", "FastmathCompiler"]
@@ -100,19 +101,12 @@ def _kernel_ufunc(function):
     return numba.vectorize(["float32(float32)"], fastmath=False)(element)  # not the caller's flags
 
 
-@functools.cache
 def _flat_loop(function):
-    """dst[i] = kernel(src[i]) over 1-D float32 arrays, compiled as its own function so LLVM
-    vectorises it before it is inlined (written inline, the loop was left scalar in some
-    callers: after reshape(-1) for sin, 2x slower). The float32 array path outside
-    parallel=True functions."""
-    kernel = _kernel(function)
-
-    def loop(src, dst):
-        for i in range(src.size):
-            dst[i] = kernel(src[i])
-    loop.__name__ = loop.__qualname__ = f"{function}_f32_loop"
-    return numba.njit(error_model="numpy", fastmath=False)(loop)
+    """dst[i] = kernel(src[i]) over 1-D float32 arrays (``fastmath._ops.kernel_loop``), its
+    own function so LLVM vectorises it before it is inlined (written inline, the loop was left
+    scalar in some callers: after reshape(-1) for sin, 2x slower). The float32 array path
+    outside parallel=True functions."""
+    return kernel_loop(_kernel(function))
 
 
 # ---- Dispatch functions and their overloads -------------------------------------------

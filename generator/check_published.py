@@ -55,44 +55,19 @@ def verify_published(version: str | None, functions) -> int:
 
 
 # ---- Re-rendering a published version ------------------------------------------------------
-_BLOCK = 1 << 16
-
-
-def make_comparer(a, b):
-    """A compiled function counting the inputs in [start, start + count) (count a multiple
-    of 2^16) where kernels a and b give different bits; also the first such input."""
-    import numba
+def _flip_bit_29(value: float) -> float:
+    """value with bit 29 of its float64 pattern flipped: a float32 constant's last bit."""
     import numpy as np
-    from numba import prange
-
-    from fastmath._ops import bits_float, float_bits
-
-    @numba.njit(parallel=True, error_model="numpy")
-    def compare(start, count):
-        nblocks = count // _BLOCK
-        differ = np.zeros(nblocks, np.int64)
-        first = np.full(nblocks, -1, np.int64)
-        for blk in prange(nblocks):
-            base = start + blk * _BLOCK
-            n, at = 0, -1
-            for j in range(_BLOCK):
-                x = bits_float(np.int32(np.uint32(base + j)))
-                if float_bits(a(x)) != float_bits(b(x)):
-                    n += 1
-                    if at < 0:
-                        at = base + j
-            differ[blk], first[blk] = n, at
-        return differ, first
-
-    return compare
+    return float(np.array([np.array([value]).view(np.int64)[0] ^ (1 << 29)]).view(np.float64)[0])
 
 
 def rerender(version: str, functions, perturb: bool = False, directory=None) -> dict:
     """Render each function of a published version again, with the generator's current
     scaffolds and the version's own core programs (from its manifest), and compare the
-    result with the published kernel on all 2^32 float32 inputs, bit for bit. With
-    `perturb`, bit 29 of one constant of the first core (a float32 constant's last bit) is
-    flipped first, to show the comparison catches a one-bit change. {function: (inputs differing, first one)}."""
+    result with the published kernel on all 2^32 float32 inputs, bit for bit (each kernel in
+    its own vectorised loop, ``verify.make_loops``). With `perturb`, bit 29 of the first
+    constant of the first core (a float32 constant's last bit) is flipped first, to show the
+    comparison catches a one-bit change. {function: (inputs differing, first one or -1)}."""
     import tempfile
     from pathlib import Path
 
@@ -101,35 +76,38 @@ def rerender(version: str, functions, perturb: bool = False, directory=None) -> 
     from . import emit
     from .functions import scaffold
     from .pipeline import load_kernel
-    from .program import Node, Program
+    from .program import Program
+    from .verify import count_differing, make_loops
 
     manifest = _kernels.manifest(version)
     directory = Path(directory or tempfile.mkdtemp(prefix=f"rerender-{version}-"))
+    chunk = 1 << 24
     results = {}
     for function in functions:
         entry = manifest["functions"][function]
         chosen = scaffold(function, entry.get("variant", "f64"))
         programs = {name: Program.from_dict(core["program"]) for name, core in entry["cores"].items()}
         if perturb:
-            first = chosen.cores[0].name
-            nodes = list(programs[first].nodes)
-            i = next(k for k, node in enumerate(nodes) if node.op == "const")
-            bits = np.array([nodes[i].value]).view(np.int64)[0] ^ (1 << 29)  # a float32 core's last bit
-            nodes[i] = Node("const", (), float(np.array([bits]).view(np.float64)[0]))
-            programs[first] = Program(tuple(nodes))
+            first = programs[chosen.cores[0].name]
+            values = first.constants()
+            programs[chosen.cores[0].name] = first.with_constants([_flip_bit_29(values[0])] + values[1:])
         old = getattr(_kernels.kernel_module(function, version), f"{function}_f32")
         source = emit.render_kernel(chosen, programs, old.py_func.__globals__["PROVENANCE"])
         new = load_kernel(emit.write_kernel(directory, function, source), function)
-        compare = make_comparer(new, old)
+        (run_new, _), (run_old, _) = make_loops(new), make_loops(old)
+        a, b = np.empty(chunk, np.float32), np.empty(chunk, np.float32)
         t0 = time.perf_counter()
-        differ, first = 0, -1
-        for start in range(0, 1 << 32, 1 << 26):
-            d, f = compare(start, 1 << 26)
-            differ += int(d.sum())
-            hits = f[f >= 0]
-            if first < 0 and hits.size:
-                first = int(hits[0])
-        results[function] = (differ, first)
+        differ, first_at = 0, -1
+        for start in range(0, 1 << 32, chunk):
+            x = np.arange(start, start + chunk, dtype=np.uint32).view(np.float32)
+            run_new(x, a)
+            run_old(x, b)
+            d, at = count_differing(a, b)
+            differ += int(d)
+            if first_at < 0 and at >= 0:
+                first_at = start + int(at)
+        results[function] = (differ, first_at)
         print(f"{function:6} ({chosen.label}{', perturbed' if perturb else ''}): {differ} of 2^32 inputs differ"
-              + (f", first at 0x{first:08x}" if first >= 0 else "") + f"  [{time.perf_counter() - t0:.0f} s]", flush=True)
+              + (f", first at 0x{first_at:08x}" if first_at >= 0 else "") + f"  [{time.perf_counter() - t0:.0f} s]",
+              flush=True)
     return results

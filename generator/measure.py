@@ -5,7 +5,6 @@ and the medians are compared.
 """
 from __future__ import annotations
 
-import importlib
 import time
 
 import numpy as np
@@ -22,9 +21,8 @@ def sample_inputs(function: str, n: int, rng: np.random.Generator) -> np.ndarray
 
 def peer(function: str):
     """(name, callable) of what users would call instead (the contract's ``peer``)."""
-    name = CONTRACTS[function].peer
-    module, _, attr = name.rpartition(".")
-    return name, getattr(importlib.import_module(module), attr)
+    contract = CONTRACTS[function]
+    return contract.peer, contract.peer_function()
 
 
 def median_ns_per_element(fns, x: np.ndarray, repeats: int) -> list[float]:

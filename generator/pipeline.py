@@ -12,6 +12,7 @@ options and code resumes where an interrupted one stopped.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import json
 import subprocess
@@ -126,10 +127,17 @@ def core_entry(spec: CoreSpec, program: Program, **facts) -> dict:
             "model_cost": model_cost(program), "program": program.to_dict(), **facts}
 
 
+@functools.cache
+def ufunc_of(function: str, kernel):
+    """The float32 kernel as a ufunc (f->f, with the C library's d->d), built once per
+    kernel: verification, timing and the manifest's speed share it."""
+    from fastmath._ufuncs import make_ufunc
+    return make_ufunc(function, kernel, _libm.float64_kernel(function), "")
+
+
 def time_kernels(function: str, kernels: list, n: int, repeats: int, seed: int) -> list[float]:
     """Median ns/element of each float32 kernel as a ufunc, interleaved in one process."""
-    from fastmath._ufuncs import make_ufunc
-    ufuncs = [make_ufunc(function, k, _libm.float64_kernel(function), "") for k in kernels]
+    ufuncs = [ufunc_of(function, k) for k in kernels]
     x = home(function).bench_inputs(np.random.default_rng(seed), n)
     return median_ns_per_element(ufuncs, x, repeats)
 
@@ -196,9 +204,8 @@ class Build:
             if done % (total // 8) == 0 or done == total:
                 print(f"  verify {label}: {done / total:6.1%}  max {worst:.4f} ULP", flush=True)
 
-        from fastmath._ufuncs import make_ufunc
-        ufunc = make_ufunc(function, kernel, _libm.float64_kernel(function), "")
-        check = verify_function(function, kernel, ufunc, block=self.options.verify_block, progress=progress)
+        check = verify_function(function, kernel, ufunc_of(function, kernel), block=self.options.verify_block,
+                                progress=progress)
         if check.problems(CONTRACTS[function].max_ulp):
             self.log(f"{label}: " + "; ".join(check.problems(CONTRACTS[function].max_ulp)))
         self.log(f"{label}: max {check.max_ulp:.4f} ULP at {check.worst_input} "
@@ -356,9 +363,8 @@ class Build:
 
     def finish(self, made: MadeVariant) -> dict:
         """The function's manifest entry (checkpointed in the staging directory)."""
-        from fastmath._ufuncs import make_ufunc
         function, options = made.scaffold.function, self.options
-        ufunc = make_ufunc(function, made.kernel, _libm.float64_kernel(function), "")
+        ufunc = ufunc_of(function, made.kernel)
         entry = {
             "source": f"{function}.py",
             "method": options.method,

@@ -129,7 +129,7 @@ def make_loops(kernel):
 
 
 @numba.njit(parallel=True)
-def _count_differing(a, b):
+def count_differing(a, b):
     """(count of positions where float32 arrays a and b differ in bits, the first one or -1)."""
     nblocks = a.size // _BLOCK
     count = np.zeros(nblocks, np.int64)
@@ -291,7 +291,7 @@ def verify_kernel(function: str, kernel, reference, reference_name: str, block: 
                         vectorised(x, other)
                     else:
                         scalar(x, other)
-                differ, first = _count_differing(y, other)
+                differ, first = count_differing(y, other)
                 c = compilations[name]
                 c["compared"] += n
                 c["differ"] += int(differ)
