@@ -103,3 +103,6 @@ add_i32 = _int32_op("add", "a + b in int32 (wrapping).")
 sub_i32 = _int32_op("sub", "a - b in int32 (wrapping).")
 shl_i32 = _int32_op("shl", "a << b in int32, 0 <= b < 32.")
 sar_i32 = _int32_op("ashr", "a >> b in int32 (arithmetic: rounds toward -inf), 0 <= b < 32.")
+
+# What kernels are written in (generator.emit imports those a kernel uses, besides `kernel`).
+INTRINSICS = ("fma", "float_bits", "bits_float", "add_i32", "sub_i32", "shl_i32", "sar_i32")
