@@ -11,15 +11,18 @@ def main(path):
     med = defaultdict(dict)
     for b in runs:
         e = b["extra_info"]
-        med[(e["kind"], e["function"], e["n"])][e["side"]] = b["stats"]["median"] / e["n"] * 1e9
-    ufuncs = sorted(k for k in med if k[0] == "ufunc")
+        if e["kind"] in ("ufunc", "njit"):  # (files from before float64 rows have no dtype: float32)
+            med[(e["kind"], e["function"], e.get("dtype", "float32"), e["n"])][e["side"]] = b["stats"]["median"] / e["n"] * 1e9
+        else:
+            med[(e["kind"], e["function"], e["n"])][e["side"]] = b["stats"]["median"] / e["n"] * 1e9
+    ufuncs = sorted((k for k in med if k[0] == "ufunc"), key=lambda k: (k[1], k[2], k[3]))
     if ufuncs:
-        print("median ns per float32 element; ratio = other / fastmath (> 1: fastmath faster)")
-        print(f"{'function':8} {'n':>9} | {'fastmath':>8} {'peer':>8} {'ratio':>6} {'(peer)':<18} | "
+        print("median ns per element; ratio = other / fastmath (> 1: fastmath faster)")
+        print(f"{'function':8} {'dtype':7} {'n':>9} | {'fastmath':>8} {'peer':>8} {'ratio':>6} {'(peer)':<18} | "
               f"{'njit fm':>8} {'njit libm':>9} {'ratio':>6}")
-    for (kind, function, n) in ufuncs:
-        u, j = med[("ufunc", function, n)], med.get(("njit", function, n), {})
-        row = f"{function:8} {n:>9} | {u.get('fastmath', float('nan')):8.3f} {u.get('peer', float('nan')):8.3f} " \
+    for (kind, function, dtype, n) in ufuncs:
+        u, j = med[("ufunc", function, dtype, n)], med.get(("njit", function, dtype, n), {})
+        row = f"{function:8} {dtype:7} {n:>9} | {u.get('fastmath', float('nan')):8.3f} {u.get('peer', float('nan')):8.3f} " \
               f"{u.get('peer', float('nan')) / u.get('fastmath', float('nan')):6.2f} {CONTRACTS[function].peer:<18} | "
         if j:
             row += f"{j.get('fastmath', float('nan')):8.3f} {j.get('libm', float('nan')):9.3f} " \

@@ -1,7 +1,9 @@
 """fastmath vs numpy / scipy.special (ufuncs) and vs Numba's libm calls (@njit loops).
 
 Run with `make bench`, which prints the ratio table (benchmarks/report.py). Each group
-times both sides on the same float32 array in the same process; compare medians.
+times both sides on the same array in the same process; compare medians. Ufuncs are timed
+on float32 and on float64 (the same values, widened); @njit loops on float32 (float64
+scalars in @njit code run the C library on both sides).
 """
 import numba
 import numpy as np
@@ -15,10 +17,10 @@ SIZES = [2**10, 2**16, 2**20, 2**24]
 _arrays = {}
 
 
-def data(function, n):
-    if (function, n) not in _arrays:
-        _arrays[function, n] = sample_inputs(function, n, np.random.default_rng(0))
-    return _arrays[function, n]
+def data(function, n, dtype=np.float32):
+    if (function, n, dtype) not in _arrays:
+        _arrays[function, n, dtype] = sample_inputs(function, n, np.random.default_rng(0)).astype(dtype)
+    return _arrays[function, n, dtype]
 
 
 def njit_loop(f):
@@ -40,14 +42,15 @@ def loop_for(kind, function):
 
 
 @pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("function", FUNCTIONS)
 @pytest.mark.parametrize("side", ["fastmath", "peer"])
-def test_ufunc(benchmark, function, n, side):
-    x = data(function, n)
+def test_ufunc(benchmark, function, dtype, n, side):
+    x = data(function, n, np.dtype(dtype).type)
     out = np.empty_like(x)
     f = getattr(fastmath, function) if side == "fastmath" else peer(function)[1]
-    benchmark.group = f"ufunc-{function}-{n}"
-    benchmark.extra_info.update(function=function, n=n, side=side, kind="ufunc")
+    benchmark.group = f"ufunc-{function}-{dtype}-{n}"
+    benchmark.extra_info.update(function=function, n=n, side=side, kind="ufunc", dtype=dtype)
     benchmark(f, x, out=out)
 
 
@@ -60,5 +63,5 @@ def test_njit_loop(benchmark, function, n, side):
     loop = loop_for(side, function)
     loop(x[:16], out[:16])  # compile outside the timing
     benchmark.group = f"njit-{function}-{n}"
-    benchmark.extra_info.update(function=function, n=n, side=side, kind="njit")
+    benchmark.extra_info.update(function=function, n=n, side=side, kind="njit", dtype="float32")
     benchmark(loop, x, out)

@@ -1,15 +1,16 @@
 """Build each function as a real ``numpy.ufunc`` and make it callable inside ``@numba.njit``.
 
 The ufunc has the loop types of its peer (the contract's ``loops``, in numpy's order):
-``f->f`` (the generated float32 kernel) and ``d->d`` (libm), compiled by Numba's ufunc
-builder; ``e->e``, the float32 kernel rounded to float16; and for longdouble and complex
-types the peer's own loops (numpy.exp ...), called on each buffer. numpy's own type
+``f->f`` (the generated float32 kernel), compiled by Numba's ufunc builder; ``e->e``, the
+float32 kernel rounded to float16; ``d->d`` as the contract's ``float64`` says (numpy's own
+float64 loop, or libm compiled by Numba); and for longdouble and complex types the peer's
+own loops (numpy.exp ...), borrowed by pointer (``_numpy_loops``). numpy's own type
 resolution then gives numpy's behaviour for broadcasting, ``out=``, ``where=``, ``dtype=``,
 casting, integer input and result dtypes.
 
 Inside ``@njit`` code the same ufunc object resolves, through an ``overload``, to the
 same compiled kernels (scalars) or a loop over them (arrays), which LLVM inlines and
-vectorises; results are bit-identical to the ufunc's.
+vectorises; float32 results are bit-identical to the ufunc's (float64 runs the C library there).
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from numba.extending import overload
 from numba.np.ufunc.ufuncbuilder import UFuncBuilder
 
 from . import _kernels, _libm
+from ._numpy_loops import loop_of
 from ._ops import kernel_loop
 from .contract import CONTRACTS
 
@@ -51,7 +53,9 @@ def _docstring(function: str, version: str) -> str:
         f"{entry['internal_precision']}); domain: {contract.domain}.\n"
         f"Max error {check['max_ulp']:.4f} ULP over all {check['inputs_checked']} float32 inputs "
         f"(contract: < {contract.max_ulp:g} ULP; worst input {check['worst_input']}).\n"
-        f"float64: the C library's {function} ({contract.reference.split('(')[0].strip()}).\n"
+        + (f"float64: {contract.peer}'s own float64 loop (< 1 ULP, sampled: python -m generator.verify64); "
+           f"inside @njit, the C library's {function}.\n" if contract.float64 == "peer" else
+           f"float64: the C library's {function} ({contract.reference.split('(')[0].strip()}).\n")
         + ("float16: the float32 kernel, rounded to float16 (< 1 ULP of float16 on all 2^16 inputs).\n"
            if "e" in contract.loops else "")
         + (f"Other types ({', '.join(sorted(set(contract.loops) - set('efd')))}): {contract.peer}'s own loops.\n"
@@ -163,27 +167,48 @@ def _half_compute(kernel32):
     return compute
 
 
+def _peer_loop(function: str, code: str):
+    """numpy's own ``code->code`` loop of the function's peer (numpy.exp ...) by pointer; if
+    its struct cannot be read, a callback running the peer per buffer."""
+    peer = CONTRACTS[function].peer_function()
+    borrowed = loop_of(peer, code)
+    if borrowed is not None:
+        num = np.dtype(code).num
+        return (num, num), borrowed.function, borrowed.data, None
+    dtypenums, ptr, keep = _callback_loop(np.dtype(code), lambda x, out: peer(x, out=out))
+    return dtypenums, ptr, 0, keep
+
+
+def float64_from_peer(function: str) -> bool:
+    """Whether float64 runs the peer's own loop (borrowed by pointer, data-free, so @njit code
+    can call it too); otherwise the C library's function."""
+    if CONTRACTS[function].float64 != "peer":
+        return False
+    borrowed = loop_of(CONTRACTS[function].peer_function(), "d")
+    return borrowed is not None and not borrowed.data
+
+
 def make_ufunc(function: str, kernel32, kernel64, doc: str, every_dtype: bool = False) -> np.ufunc:
     """A numpy ufunc named `function` with loops f->f (kernel32) and d->d (kernel64); with
-    `every_dtype`, the contract's ``loops`` in their order: float16 through kernel32, every
-    other type (longdouble, complex) by the peer's own loop (numpy.<function>, imported only
-    for a contract that lists such a type)."""
+    `every_dtype`, the contract's ``loops`` in their order: float16 through kernel32, float64
+    as the contract's ``float64`` says, every other type (longdouble, complex) by the peer's
+    own loop (numpy.<function>, imported only for a contract that lists such a type)."""
     codes = CONTRACTS[function].loops if every_dtype else "fd"
 
     def make(code):
-        if code == "f":
-            return _element_loop(kernel32, "float32(float32)")
-        if code == "d":
-            return _element_loop(kernel64, "float64(float64)")
+        if code == "f" or (code == "d" and not (every_dtype and float64_from_peer(function))):
+            kernel, signature = (kernel32, "float32(float32)") if code == "f" else (kernel64, "float64(float64)")
+            dtypenums, ptr, keep = _element_loop(kernel, signature)
+            return dtypenums, ptr, 0, keep
         if code == "e":
-            return _callback_loop(np.float16, _half_compute(kernel32))
-        peer = CONTRACTS[function].peer_function()
-        return _callback_loop(np.dtype(code), lambda x, out: peer(x, out=out))
+            dtypenums, ptr, keep = _callback_loop(np.float16, _half_compute(kernel32))
+            return dtypenums, ptr, 0, keep
+        return _peer_loop(function, code)
 
     loops = [make(code) for code in codes]
-    funcs = (ctypes.c_void_p * len(loops))(*[ptr for _, ptr, _ in loops])
-    data = (ctypes.c_void_p * len(loops))()
-    types_ = (ctypes.c_char * (2 * len(loops)))(*[n for d, _, _ in loops for n in d])
+    funcs = (ctypes.c_void_p * len(loops))(*[ptr for _, ptr, _, _ in loops])
+    data = (ctypes.c_void_p * len(loops))(*[d or None for _, _, d, _ in loops])
+    types_ = (ctypes.c_char * (2 * len(loops)))(*[n for d, _, _, _ in loops for n in d])
     name, docb = function.encode(), doc.encode()
     _keepalive.append((loops, funcs, data, types_, name, docb))
     return _numpy_ufunc_constructor()(
@@ -216,6 +241,11 @@ def _scalar_kernel(ty, kernel32, kernel64):
 
 
 def _register_for_numba(ufunc, kernel32, kernel64):
+    """Inside @njit, float32 runs the kernel, inlined; float64 runs the C library's function,
+    as Numba's own np.exp does (Numba lowers an array call elementwise through the scalar
+    implementation, and numpy's float64 loop cannot be inlined: called per element it costs
+    3x the C library's call). Both are < 1 ULP; float64 results may differ from the ufunc's
+    (numpy's loop) in the last place."""
     @overload(ufunc, jit_options={"error_model": "numpy"})
     def _ufunc_in_numba(x):
         if isinstance(x, types.Array):

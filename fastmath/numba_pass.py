@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
 import sys
 import threading
 import types as pytypes
@@ -73,7 +74,7 @@ from . import _kernels
 from ._ops import kernel_loop
 from .contract import CONTRACTS
 
-__all__ = ["jit", "enable_numba", "disable_numba", "numba_enabled", "is_enabled", "FastmathCompiler"]
+__all__ = ["jit", "enable_numba", "disable_numba", "numba_enabled", "is_enabled", "FastmathCompiler", "left_to_numba"]
 
 _lock = threading.RLock()
 _enabled = False  # process-wide switch, read by the registry rewrite and the cache key
@@ -188,7 +189,7 @@ def _array_dispatch(function, original, qualname, numba_types_original):
                 return res
             return array_impl
         if path == "out":
-            loop, kernel = _flat_loop(function), _kernel(function)
+            loop = _flat_loop(function)
             contiguous = x.layout == "C" and out.layout == "C"
 
             def out_impl(x, out=None):
@@ -196,9 +197,10 @@ def _array_dispatch(function, original, qualname, numba_types_original):
                     raise ValueError("fastmath: out= must have the input's shape")
                 if contiguous:
                     loop(x.reshape(-1), out.reshape(-1))
-                else:
-                    for idx in np.ndindex(x.shape):
-                        out[idx] = kernel(x[idx])
+                else:  # through contiguous buffers: the kernel loop stays vectorised
+                    res = np.empty(x.shape, np.float32)
+                    loop(np.ascontiguousarray(x).reshape(-1), res.reshape(-1))
+                    out[...] = res
                 return out
             return out_impl
         if not numba_types_original:
@@ -275,15 +277,19 @@ def _resolve(func_ir, value, depth=0):
 
 
 def _replacements(func_ir, block, state):
-    """(statement index, new value) for each assignment in block that names a replaced function."""
+    """(statement index, new value) for each assignment in block that names a replaced
+    function (but those this compilation leaves to plain Numba: ``FastmathCompiler``)."""
     table = _table(state)
+    left = getattr(state, "fastmath_left_to_numba", ()) if state is not None else ()
     found = []
     for index, stmt in enumerate(block.body):
         if isinstance(stmt, ir.Assign):
             obj = _resolve(func_ir, stmt.value)
             entry = table.get(id(obj))
-            if entry is not None and entry[0] is obj:
+            if entry is not None and entry[0] is obj and _original_of[entry[1]][0] not in left:
                 dispatch = entry[1]
+                if state is not None:
+                    state.fastmath_rewritten = getattr(state, "fastmath_rewritten", set()) | {_original_of[dispatch][0]}
                 found.append((index, ir.Global(dispatch.__name__, dispatch, stmt.value.loc)))
     return found
 
@@ -323,15 +329,126 @@ class FastmathCalls(FunctionPass):
         return rewrite_ir(state) > 0
 
 
+# ---- Kernels LLVM left scalar --------------------------------------------------------------
+@functools.cache
+def _kernel_constants(function: str) -> frozenset[str]:
+    """The kernel's floating-point constants as LLVM IR prints them ("0x" and the 16 hex
+    digits of the value as a double; 0.5 or 1.0 print as decimals and are not among them):
+    where they appear in a compiled function, the kernel was inlined there."""
+    import struct
+    module = _kernels.kernel_module(function)
+    return frozenset(f"0x{struct.pack('>d', float(v)).hex().upper()}" for v in vars(module).values()
+                     if isinstance(v, (float, np.floating)) and np.isfinite(v) and v != 0)
+
+
+@functools.cache
+def _own_constants(function: str) -> frozenset[str]:
+    """The kernel's constants no other kernel has (sin and cos share their reduction's, exp
+    and erf their exp's), or all of them if none is its own."""
+    others = set().union(*(_kernel_constants(f) for f in CONTRACTS if f != function))
+    return (_kernel_constants(function) - others) or _kernel_constants(function)
+
+
+_LABEL = re.compile(r"^([\w.$-]+):")
+_TARGET = re.compile(r"label %([\w.$-]+)")
+_HEX_CONSTANT = re.compile(r"0x[0-9A-F]{16}")
+_VECTOR = re.compile(r"x (float|double)>")
+
+
+def _lines_in_loops(llvm_ir: str) -> list[str]:
+    """The instruction lines of this LLVM IR that lie in a loop: in each function, the
+    blocks from a branch's target back to the branch (a back edge: the target comes
+    first in the text, as LLVM lays loops out) and everything between them."""
+    inside = []
+    blocks: list[list[str]] = []
+    position: dict[str, int] = {}
+
+    def close_function():
+        marked = set()
+        for index, block in enumerate(blocks):
+            for line in block:
+                for target in _TARGET.findall(line):
+                    start = position.get(target)
+                    if start is not None and start <= index:
+                        marked.update(range(start, index + 1))
+        inside.extend(line for i in sorted(marked) for line in blocks[i])
+        blocks.clear()
+        position.clear()
+
+    for line in llvm_ir.splitlines():
+        if line.startswith("define "):
+            close_function()
+            blocks.append([])
+            position["entry"] = 0  # the unnamed entry block
+        elif blocks:
+            label = _LABEL.match(line)
+            if label:
+                position[label.group(1)] = len(blocks)
+                blocks.append([])
+            elif line.startswith("}"):
+                close_function()
+            else:
+                blocks[-1].append(line)
+    close_function()
+    return inside
+
+
+def scalar_only_kernels(llvm_ir: str, functions=tuple(CONTRACTS)) -> set[str]:
+    """Those of `functions` whose kernel runs as scalar code in a loop of this optimised
+    LLVM IR and nowhere on vectors: its own constants appear in instructions in a loop, but
+    in none on vectors (``<16 x float>``...). A kernel LLVM vectorised shows both (its
+    vector loop and the scalar remainder); one outside any loop (a scalar function, which
+    a caller may still inline into a vectorised loop) is not counted."""
+    vector = {h for line in llvm_ir.splitlines() if _VECTOR.search(line) for h in _HEX_CONSTANT.findall(line)}
+    scalar = {h for line in _lines_in_loops(llvm_ir) if not _VECTOR.search(line) for h in _HEX_CONSTANT.findall(line)}
+    return {f for f in functions if _own_constants(f) & scalar and not _own_constants(f) & vector}
+
+
 class FastmathCompiler(CompilerBase):
     """Numba's nopython pipeline with ``FastmathCalls`` after ``InlineInlinables`` (so the
-    bodies of closures and ``inline='always'`` callees inlined there are rewritten too)."""
+    bodies of closures and ``inline='always'`` callees inlined there are rewritten too).
+
+    Never slower than plain Numba: a kernel that LLVM left as scalar code in the compiled
+    function (a loop it could not vectorise: a division under ``error_model="python"``, an
+    early exit, a strided walk) is slower there than the C library's scalar call in some
+    shapes (exp and log: 0.5x). The function is then compiled again with that function's
+    calls left to plain Numba; ``left_to_numba(dispatcher)`` says which."""
+
+    def __init__(self, typingctx, targetctx, library, args, return_type, flags, locals,
+                 left_to_numba=frozenset()):
+        super().__init__(typingctx, targetctx, library, args, return_type, flags, locals)
+        self._arguments = (typingctx, targetctx, library, args, return_type, flags, locals)
+        self.state.fastmath_left_to_numba = frozenset(left_to_numba)
 
     def define_pipelines(self):
         pm = DefaultPassBuilder.define_nopython_pipeline(self.state)
         pm.add_pass_after(FastmathCalls, InlineInlinables)
         pm.finalize()
         return [pm]
+
+    def compile_extra(self, func):
+        cres = super().compile_extra(func)
+        left = self.state.fastmath_left_to_numba
+        library = getattr(cres, "library", None)
+        if library is None or self._arguments[2] is not None:  # (a library given by the caller is kept)
+            return cres
+        rewritten = getattr(self.state, "fastmath_rewritten", set())
+        scalar = scalar_only_kernels(library.get_llvm_str(), tuple(rewritten - left))
+        if not scalar:
+            cres.metadata["fastmath_left_to_numba"] = tuple(sorted(left))
+            return cres
+        try:
+            return FastmathCompiler(*self._arguments, left_to_numba=left | scalar).compile_extra(func)
+        except errors.NumbaError:  # plain Numba cannot compile those calls (scipy.special.erf): keep the kernels
+            cres.metadata["fastmath_left_to_numba"] = tuple(sorted(left))
+            return cres
+
+
+def left_to_numba(dispatcher, signature=None) -> tuple[str, ...]:
+    """Functions whose calls ``fastmath.jit`` left to plain Numba in this compiled function
+    (their kernels would have run as scalar code): ``()`` if the pass kept every call."""
+    signature = signature or dispatcher.signatures[0]
+    return tuple(dispatcher.overloads[signature].metadata.get("fastmath_left_to_numba", ()))
 
 
 class _RegistryRewrite(Rewrite):

@@ -456,3 +456,39 @@ def test_in_order_sums_keep_their_order_and_vectorise(sample, expected):
     assert np.float32(got).view(np.uint32) == s.view(np.uint32)
     asm = fn.inspect_asm(fn.signatures[0])
     assert not LIBM_CALL.search(asm) and len(PACKED.findall(asm)) > 10
+
+
+# ---- Kernels LLVM leaves scalar go back to plain Numba ------------------------------------
+def divide_loop(x, y, out):  # Numba's default error model: a zero check that raises stays in the loop
+    for i in range(x.size):
+        out[i] = math.exp(x[i]) / y[i]
+
+
+def test_kernels_left_scalar_go_back_to_plain_numba(sample):
+    x = sample[:4096]
+    y = np.full_like(x, 1.5)
+    with np.errstate(all="ignore"):
+        passed, plain = fastmath.jit(divide_loop), numba.njit(divide_loop)
+        a, b = np.empty_like(x), np.empty_like(x)
+        passed(x, y, a), plain(x, y, b)
+        assert numba_pass.left_to_numba(passed) == ("exp",)
+        np.testing.assert_array_equal(bits(a), bits(b))  # plain Numba's code: the C library's expf
+        vectorised = fastmath.jit(error_model="numpy")(divide_loop)  # no zero check: LLVM vectorises
+        vectorised(x, y, a)
+        assert numba_pass.left_to_numba(vectorised) == ()
+        np.testing.assert_array_equal(bits(a), bits(fastmath.exp(x) / y))
+
+
+def test_scalar_only_kernels_reads_loops_and_vector_instructions():
+    constant = sorted(numba_pass._own_constants("exp"))[0]
+
+    def function(body, loop=True):
+        back = "  br i1 %c, label %loop, label %exit" if loop else "  br label %exit"
+        return f"define float @f(float %0) {{\nentry:\n  br label %loop\nloop:\n{body}\n{back}\nexit:\n  ret float %0\n}}"
+
+    scalar = f"  %5 = fmul float %4, {constant}"
+    vector = f"  %7 = fmul <16 x float> %6, splat (float {constant})"
+    assert numba_pass.scalar_only_kernels(function(scalar), ("exp", "log")) == {"exp"}
+    assert numba_pass.scalar_only_kernels(function(scalar + "\n" + vector), ("exp",)) == set()
+    assert numba_pass.scalar_only_kernels(function(scalar, loop=False), ("exp",)) == set()  # not in a loop
+    assert numba_pass.scalar_only_kernels(function("  %1 = fadd float %0, 1.0"), ("exp",)) == set()
