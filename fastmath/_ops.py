@@ -69,6 +69,20 @@ def kernel(fn):
 
 
 @functools.cache
+def vectorise_ordered_reductions() -> None:
+    """Let LLVM vectorise float reductions that must keep their order (``s += f(x[i])``
+    without ``fastmath=True``, the usual Numba loop): it then adds the lanes one after
+    another, in the loop's own order, so the sum's bits are those of the sequential loop,
+    while the kernel calls run 8 or 16 at a time. Without it such a loop stays scalar, and
+    there exp and log kernels are slower than the C library's expf and logf they replace
+    (docs/numba.md). A process-wide LLVM option, set when a fastmath ufunc is built or the
+    pass installed: later compilations in the process, with or without fastmath, may
+    vectorise such loops too, with unchanged results."""
+    import llvmlite.binding as llvm
+    llvm.set_option("fastmath", "-force-ordered-reductions")
+
+
+@functools.cache
 def kernel_loop(kernel):
     """dst[i] = kernel(src[i]) over 1-D arrays, compiled as its own function (so LLVM
     vectorises it before any caller inlines it) with the kernels' options: numpy's error

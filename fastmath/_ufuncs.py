@@ -24,7 +24,7 @@ from numba.np.ufunc.ufuncbuilder import UFuncBuilder
 
 from . import _kernels, _libm
 from ._numpy_loops import loop_of
-from ._ops import kernel_loop
+from ._ops import kernel_loop, vectorise_ordered_reductions
 from .contract import CONTRACTS
 
 
@@ -222,6 +222,7 @@ def build(function: str, version: str | None = None) -> np.ufunc:
     if function not in _kernels.manifest(version)["functions"]:
         raise LookupError(f"fastmath: kernel version {version} has no {function} (it was published "
                           f"before {function} existed); a newer version has it")
+    vectorise_ordered_reductions()  # so `s += fastmath.exp(x[i])` in @njit code vectorises
     kernel32 = getattr(_kernels.kernel_module(function, version), f"{function}_f32")
     kernel64 = _libm.float64_kernel(function)
     ufunc = make_ufunc(function, kernel32, kernel64, _docstring(function, version), every_dtype=True)

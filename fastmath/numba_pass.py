@@ -32,6 +32,17 @@ rewrite in Numba's rewrite registry, so every function compiled afterwards (``nj
 fastmath's own modules are never rewritten. (A lowering override in the target context
 would be process-wide only and could not be switched off per function.)
 
+Never slower than plain Numba. The kernels are built for vector loops; where LLVM cannot
+vectorise a loop (a division under ``error_model="python"``, whose zero check raises; an
+early exit; a strided walk) a kernel runs one element at a time, and there exp's and log's
+are slower than the C library's scalar expf and logf (0.5x). After compiling a function it
+rewrote, the pass reads the optimised LLVM IR: a kernel whose constants appear in a loop but
+on no vector is scalar-only, and the function is compiled again with that function's calls
+left to plain Numba (``_never_slower``, wrapping Numba's ``compiler.compile_extra``;
+``left_to_numba(dispatcher)`` says which). Scalar code outside loops keeps the kernel (a
+caller may inline it into a vectorised loop). The check is per function: a function with one
+vectorised and one scalar loop of exp keeps the kernel in both.
+
 Caller's flags. A callee dispatcher inherits the caller's ``fastmath`` flag unless it sets
 its own (Numba's ConfigStack); the kernels set ``fastmath=False`` explicitly
 (``fastmath._ops.kernel``), so a caller compiled with ``fastmath=True`` cannot let LLVM
@@ -61,7 +72,7 @@ import types as pytypes
 import numba
 import numpy as np
 from numba import types
-from numba.core import errors, ir, ir_utils, typeinfer
+from numba.core import compiler, errors, ir, ir_utils, typeinfer
 from numba.core.caching import Cache
 from numba.core.compiler import CompilerBase, DefaultPassBuilder
 from numba.core.compiler_machinery import FunctionPass, register_pass
@@ -71,7 +82,7 @@ from numba.core.untyped_passes import InlineInlinables
 from numba.extending import overload
 
 from . import _kernels
-from ._ops import kernel_loop
+from ._ops import kernel_loop, vectorise_ordered_reductions
 from .contract import CONTRACTS
 
 __all__ = ["jit", "enable_numba", "disable_numba", "numba_enabled", "is_enabled", "FastmathCompiler", "left_to_numba"]
@@ -278,9 +289,9 @@ def _resolve(func_ir, value, depth=0):
 
 def _replacements(func_ir, block, state):
     """(statement index, new value) for each assignment in block that names a replaced
-    function (but those this compilation leaves to plain Numba: ``FastmathCompiler``)."""
+    function (but those this compilation leaves to plain Numba: ``_never_slower``)."""
     table = _table(state)
-    left = getattr(state, "fastmath_left_to_numba", ()) if state is not None else ()
+    left = _left_for(getattr(func_ir.func_id, "func", None))
     found = []
     for index, stmt in enumerate(block.body):
         if isinstance(stmt, ir.Assign):
@@ -288,8 +299,8 @@ def _replacements(func_ir, block, state):
             entry = table.get(id(obj))
             if entry is not None and entry[0] is obj and _original_of[entry[1]][0] not in left:
                 dispatch = entry[1]
-                if state is not None:
-                    state.fastmath_rewritten = getattr(state, "fastmath_rewritten", set()) | {_original_of[dispatch][0]}
+                if state is not None:  # read by _never_slower after the compilation
+                    state.metadata.setdefault("fastmath_rewritten", set()).add(_original_of[dispatch][0])
                 found.append((index, ir.Global(dispatch.__name__, dispatch, stmt.value.loc)))
     return found
 
@@ -406,19 +417,7 @@ def scalar_only_kernels(llvm_ir: str, functions=tuple(CONTRACTS)) -> set[str]:
 
 class FastmathCompiler(CompilerBase):
     """Numba's nopython pipeline with ``FastmathCalls`` after ``InlineInlinables`` (so the
-    bodies of closures and ``inline='always'`` callees inlined there are rewritten too).
-
-    Never slower than plain Numba: a kernel that LLVM left as scalar code in the compiled
-    function (a loop it could not vectorise: a division under ``error_model="python"``, an
-    early exit, a strided walk) is slower there than the C library's scalar call in some
-    shapes (exp and log: 0.5x). The function is then compiled again with that function's
-    calls left to plain Numba; ``left_to_numba(dispatcher)`` says which."""
-
-    def __init__(self, typingctx, targetctx, library, args, return_type, flags, locals,
-                 left_to_numba=frozenset()):
-        super().__init__(typingctx, targetctx, library, args, return_type, flags, locals)
-        self._arguments = (typingctx, targetctx, library, args, return_type, flags, locals)
-        self.state.fastmath_left_to_numba = frozenset(left_to_numba)
+    bodies of closures and ``inline='always'`` callees inlined there are rewritten too)."""
 
     def define_pipelines(self):
         pm = DefaultPassBuilder.define_nopython_pipeline(self.state)
@@ -426,27 +425,63 @@ class FastmathCompiler(CompilerBase):
         pm.finalize()
         return [pm]
 
-    def compile_extra(self, func):
-        cres = super().compile_extra(func)
-        left = self.state.fastmath_left_to_numba
-        library = getattr(cres, "library", None)
-        if library is None or self._arguments[2] is not None:  # (a library given by the caller is kept)
+
+# ---- Never slower: kernels LLVM left scalar go back to plain Numba ------------------------
+_leaving = threading.local()  # .table: {python function: functions its recompilation leaves to Numba}
+
+
+@contextlib.contextmanager
+def _leave(func, functions):
+    table = _leaving.__dict__.setdefault("table", {})
+    previous = table.get(func)
+    table[func] = functions
+    try:
+        yield
+    finally:
+        if previous is None:
+            del table[func]
+        else:
+            table[func] = previous
+
+
+def _never_slower(compile_extra):
+    """Wrap Numba's compiler entry point (``numba.core.compiler.compile_extra``, which
+    dispatchers and ufunc builders call): a function the pass rewrote, in which LLVM left a
+    kernel as scalar code in a loop (a loop it could not vectorise: a division under
+    ``error_model="python"``, an early exit, a strided walk), is compiled again with that
+    function's calls left to plain Numba, since there the kernels can be slower than the C
+    library's scalar call (exp and log: 0.5x). ``left_to_numba(dispatcher)`` says which."""
+    @functools.wraps(compile_extra)
+    def wrapper(typingctx, targetctx, func, args, return_type, flags, locals, library=None, **kwargs):
+        cres = compile_extra(typingctx, targetctx, func, args, return_type, flags, locals, library=library, **kwargs)
+        metadata = getattr(cres, "metadata", None)
+        if metadata is None:
             return cres
-        rewritten = getattr(self.state, "fastmath_rewritten", set())
-        scalar = scalar_only_kernels(library.get_llvm_str(), tuple(rewritten - left))
-        if not scalar:
-            cres.metadata["fastmath_left_to_numba"] = tuple(sorted(left))
+        left = _left_for(func)
+        metadata["fastmath_left_to_numba"] = tuple(sorted(left))
+        rewritten = set(metadata.get("fastmath_rewritten", ()))
+        if not rewritten or library is not None or getattr(cres, "library", None) is None:
             return cres
-        try:
-            return FastmathCompiler(*self._arguments, left_to_numba=left | scalar).compile_extra(func)
-        except errors.NumbaError:  # plain Numba cannot compile those calls (scipy.special.erf): keep the kernels
-            cres.metadata["fastmath_left_to_numba"] = tuple(sorted(left))
-            return cres
+        scalar = scalar_only_kernels(cres.library.get_llvm_str(), tuple(rewritten - left))
+        if scalar:
+            try:
+                with _leave(func, left | scalar):
+                    return wrapper(typingctx, targetctx, func, args, return_type, flags, locals, library=library, **kwargs)
+            except errors.NumbaError:  # plain Numba cannot compile those calls (scipy.special.erf): keep the kernels
+                pass
+        return cres
+    wrapper._fastmath_never_slower = True
+    return wrapper
+
+
+def _left_for(func) -> frozenset:
+    """The functions whose calls this compilation of func leaves to plain Numba."""
+    return getattr(_leaving, "table", {}).get(func, frozenset())
 
 
 def left_to_numba(dispatcher, signature=None) -> tuple[str, ...]:
-    """Functions whose calls ``fastmath.jit`` left to plain Numba in this compiled function
-    (their kernels would have run as scalar code): ``()`` if the pass kept every call."""
+    """Functions whose calls the pass left to plain Numba in this compiled function (their
+    kernels would have run as scalar code in a loop): ``()`` if the pass kept every call."""
     signature = signature or dispatcher.signatures[0]
     return tuple(dispatcher.overloads[signature].metadata.get("fastmath_left_to_numba", ()))
 
@@ -547,25 +582,15 @@ def _cache_tag():
     return ("fastmath.numba_pass", _kernels.current_version())
 
 
-def _vectorise_ordered_reductions():
-    """Let LLVM vectorise float reductions that must keep their order (``s += f(x[i])``
-    without ``fastmath=True``, the usual Numba loop): it then adds the lanes one after
-    another, in the loop's own order, so the sum's bits are those of the sequential loop,
-    while the kernel calls run 8 or 16 at a time. Without it such a loop stays scalar, and
-    there exp and log kernels are slower than the C library's expf and logf they replace
-    (docs/numba.md). A process-wide LLVM option: later compilations in the process, with or
-    without the pass, may vectorise such loops too, with unchanged results."""
-    import llvmlite.binding as llvm
-    llvm.set_option("fastmath", "-force-ordered-reductions")
-
-
 def _install():
     """Register the registry rewrite and wrap Numba's cache key, once per process."""
     with _lock:
         if getattr(_install, "done", False):
             return
-        _vectorise_ordered_reductions()
+        vectorise_ordered_reductions()
         _table()
+        if not getattr(compiler.compile_extra, "_fastmath_never_slower", False):
+            compiler.compile_extra = _never_slower(compiler.compile_extra)
         register_rewrite("before-inference")(_RegistryRewrite)
         # first among the after-inference rewrites: before RewriteArrayExprs fuses calls
         rewrite_registry.rewrites["after-inference"].insert(0, _ResolveCalls)

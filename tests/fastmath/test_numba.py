@@ -109,3 +109,24 @@ def test_float16_in_njit_is_a_typing_error():
 
     with pytest.raises(numba.core.errors.TypingError):
         call(np.ones(4, np.float16))
+
+
+def test_in_order_sum_of_a_direct_call_vectorises_and_keeps_its_order():
+    """s += fastmath.exp(x[i]) in plain @njit code (no pass, no fastmath=True): LLVM's ordered
+    reductions, on once a ufunc is built, vectorise the loop; the sum keeps the sequential bits."""
+    f = fastmath.exp
+
+    @numba.njit
+    def total(x):
+        s = np.float32(0)
+        for i in range(x.size):
+            s += f(x[i])
+        return s
+
+    x = np.random.default_rng(5).normal(size=5000).astype(np.float32)
+    s = np.float32(0)
+    for v in f(x):
+        s = np.float32(s + v)
+    assert np.float32(total(x)).view(np.uint32) == s.view(np.uint32)
+    asm = total.inspect_asm(total.signatures[0])
+    assert len(re.findall(r"\bv\w+ps\s+[^\n]*%zmm", asm)) > 10, "the loop was left scalar"

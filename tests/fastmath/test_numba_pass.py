@@ -473,6 +473,11 @@ def test_kernels_left_scalar_go_back_to_plain_numba(sample):
         passed(x, y, a), plain(x, y, b)
         assert numba_pass.left_to_numba(passed) == ("exp",)
         np.testing.assert_array_equal(bits(a), bits(b))  # plain Numba's code: the C library's expf
+        with fastmath.numba_enabled():  # the process-wide switch does the same
+            switched = numba.njit(divide_loop)
+            switched(x, y, a)
+        assert numba_pass.left_to_numba(switched) == ("exp",)
+        np.testing.assert_array_equal(bits(a), bits(b))
         vectorised = fastmath.jit(error_model="numpy")(divide_loop)  # no zero check: LLVM vectorises
         vectorised(x, y, a)
         assert numba_pass.left_to_numba(vectorised) == ()
