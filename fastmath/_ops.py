@@ -118,5 +118,56 @@ sub_i32 = _int32_op("sub", "a - b in int32 (wrapping).")
 shl_i32 = _int32_op("shl", "a << b in int32, 0 <= b < 32.")
 sar_i32 = _int32_op("ashr", "a >> b in int32 (arithmetic: rounds toward -inf), 0 <= b < 32.")
 
+_SCALE_FORMAT = {types.float32: (ir.IntType(32), 127, 23), types.float64: (ir.IntType(64), 1023, 52)}
+
+
+def _has_avx512f(context) -> bool:
+    """Whether the code being compiled targets AVX-512F (Numba compiles for the host CPU,
+    or NUMBA_CPU_NAME/NUMBA_CPU_FEATURES; its cache is keyed by them)."""
+    return "+avx512f" in getattr(context.codegen(), "_tm_features", "")
+
+
+def _scale_by_multiplies(builder, y, k, fty):
+    """y 2^k as (y 2^k1) 2^(k - k1), k1 = k >> 1: the first product is exact (for y in
+    [0.5, 2] and the kernels' k), the second rounds once, as ldexp does. The powers of two
+    are made from their exponent fields: exact for |k| <= 2 (bias - 1)."""
+    ity, bias, mant = _SCALE_FORMAT[fty]
+    kk = builder.sext(k, ity) if ity.width > 32 else k
+    k1 = builder.ashr(kk, ir.Constant(ity, 1))
+    k2 = builder.sub(kk, k1)
+    lty = ir.FloatType() if fty == types.float32 else ir.DoubleType()
+
+    def power(e):
+        return builder.bitcast(builder.shl(builder.add(e, ir.Constant(ity, bias)), ir.Constant(ity, mant)), lty)
+
+    return builder.fmul(builder.fmul(y, power(k1)), power(k2))
+
+
+def _ldexp_intrinsic(always_multiply: bool):
+    @intrinsic
+    def ldexp(typingctx, y, k):
+        if y not in _SCALE_FORMAT or k != types.int32:
+            return None
+
+        def codegen(context, builder, signature, args):
+            if always_multiply or not _has_avx512f(context):
+                return _scale_by_multiplies(builder, *args, y)
+            lty = context.get_value_type(y)
+            fnty = ir.FunctionType(lty, [lty, ir.IntType(32)])
+            fn = cgutils.get_or_insert_function(builder.module, fnty, f"llvm.ldexp.{_LLVM_FLOAT[y]}.i32")
+            return builder.call(fn, args)
+
+        return y(y, k), codegen
+    return ldexp
+
+
+ldexp = _ldexp_intrinsic(always_multiply=False)
+ldexp.__doc__ = """y 2^k rounded once (y float32 or float64, k int32; in the kernels y is in
+[0.5, 2] and |k| <= 2 (bias - 1)). On AVX-512F, llvm.ldexp: one vscalefps, which makes
+subnormal and zero results at full speed (two multiplies producing a subnormal ran 3-4x
+slower here); elsewhere two multiplies by powers of two (llvm.ldexp would be a libm call
+there, and the loop would not vectorise). Both give the same bits (tests/fastmath/test_ops.py)."""
+ldexp_by_multiplies = _ldexp_intrinsic(always_multiply=True)  # the non-AVX-512 code, for the tests
+
 # What kernels are written in (generator.emit imports those a kernel uses, besides `kernel`).
-INTRINSICS = ("fma", "float_bits", "bits_float", "add_i32", "sub_i32", "shl_i32", "sar_i32")
+INTRINSICS = ("fma", "float_bits", "bits_float", "add_i32", "sub_i32", "shl_i32", "sar_i32", "ldexp")
