@@ -37,6 +37,7 @@ bench-pass: $(STAMP)
 	mkdir -p .benchmarks
 	$(PY) -m pytest -q benchmarks/test_bench_numba_pass.py -p no:randomly --benchmark-enable --benchmark-min-rounds=11 --benchmark-max-time=0.5 --benchmark-json=.benchmarks/pass.json
 	$(PY) benchmarks/report.py .benchmarks/pass.json
+	PYTHONPATH=. $(PY) benchmarks/pass_shapes.py 15
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis .benchmarks

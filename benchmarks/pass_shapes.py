@@ -2,7 +2,8 @@
 
 Each shape is written once with math.<f> and compiled twice, by numba.njit and by
 fastmath.jit; median ns per element over interleaved rounds in one process, 2^20 float32
-(2-D: 1024 x 1024). Ratio = plain / with the pass (> 1: the pass is faster).
+(2-D: 1024 x 1024; the scalar code without a loop: ns per call from Python, 1000 calls).
+Ratio = plain / with the pass (> 1: the pass is faster). `make bench-pass` runs it too.
 
     PYTHONPATH=. .venv/bin/python benchmarks/pass_shapes.py [rounds]
 """
@@ -69,13 +70,22 @@ def shapes(f):
         for i in range(0, x.size, 64):
             out[i] = f(x[i])
 
+    def scalar_code(v):  # no loop: one call, from Python
+        return f(v) * np.float32(0.5)
+
     return {"in-order sum": in_order_sum, "row sums (2-D)": row_sums, "divide (error model)": divide,
             "branch": branch, "while loop": while_loop, "early exit": early_exit,
-            "separate callee": separate_callee, "strided scalar walk": scalar_calls}
+            "separate callee": separate_callee, "strided scalar walk": scalar_calls,
+            "scalar code, no loop (per call)": scalar_code}
+
+
+SCALAR_CALLS = 1000  # "scalar code": calls per round, each from Python
 
 
 def arguments(name, x):
     out = np.empty_like(x)
+    if name.startswith("scalar code"):
+        return (x[:SCALAR_CALLS],)
     if name == "in-order sum":
         return (x,)
     if name == "row sums (2-D)":
@@ -83,6 +93,14 @@ def arguments(name, x):
     if name == "divide (error model)":
         return x, np.full_like(x, np.float32(1.5)), out
     return x, out
+
+
+def per_value(compiled):
+    def run(values):
+        for v in values:
+            compiled(v)
+    run(np.ones(1, np.float32))  # compile for float32 scalars
+    return run
 
 
 def main(rounds=11):
@@ -94,6 +112,8 @@ def main(rounds=11):
         for name, py in shapes(CONTRACTS[function].libm).items():
             args = arguments(name, x)
             plain, passed = numba.njit(py), fastmath.jit(py)
+            if name.startswith("scalar code"):  # one Python-level call per value
+                plain, passed = per_value(plain), per_value(passed)
             with np.errstate(all="ignore"):
                 plain(*args), passed(*args)
                 times = {"plain": [], "pass": []}
@@ -102,7 +122,7 @@ def main(rounds=11):
                         t0 = time.perf_counter()
                         fn(*args)
                         times[side].append(time.perf_counter() - t0)
-            n = x.size // 64 if name == "strided scalar walk" else x.size  # elements computed
+            n = {"strided scalar walk": x.size // 64, "scalar code, no loop (per call)": SCALAR_CALLS}.get(name, x.size)
             a, b = (float(np.median(times[s])) / n * 1e9 for s in ("plain", "pass"))
             table.setdefault(name, {})[function] = (a, b)
     for name, row in table.items():

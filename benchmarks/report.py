@@ -18,11 +18,11 @@ def main(path):
     ufuncs = sorted((k for k in med if k[0] == "ufunc"), key=lambda k: (k[1], k[2], k[3]))
     if ufuncs:
         print("median ns per element; ratio = other / fastmath (> 1: fastmath faster)")
-        print(f"{'function':8} {'dtype':7} {'n':>9} | {'fastmath':>8} {'peer':>8} {'ratio':>6} {'(peer)':<18} | "
+        print(f"{'function':8} {'dtype':12} {'n':>9} | {'fastmath':>8} {'peer':>8} {'ratio':>6} {'(peer)':<18} | "
               f"{'njit fm':>8} {'njit libm':>9} {'ratio':>6}")
     for (kind, function, dtype, n) in ufuncs:
         u, j = med[("ufunc", function, dtype, n)], med.get(("njit", function, dtype, n), {})
-        row = f"{function:8} {dtype:7} {n:>9} | {u.get('fastmath', float('nan')):8.3f} {u.get('peer', float('nan')):8.3f} " \
+        row = f"{function:8} {dtype:12} {n:>9} | {u.get('fastmath', float('nan')):8.3f} {u.get('peer', float('nan')):8.3f} " \
               f"{u.get('peer', float('nan')) / u.get('fastmath', float('nan')):6.2f} {CONTRACTS[function].peer:<18} | "
         if j:
             row += f"{j.get('fastmath', float('nan')):8.3f} {j.get('libm', float('nan')):9.3f} " \

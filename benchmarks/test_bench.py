@@ -2,7 +2,8 @@
 
 Run with `make bench`, which prints the ratio table (benchmarks/report.py). Each group
 times both sides on the same array in the same process; compare medians. Ufuncs are timed
-on float32 and on float64 (the same values, widened); @njit loops on float32 (float64
+on float32 and on float64 (the same values, widened), and on random float32 bit patterns
+("float32 bits": every exponent, NaN, inf, subnormals); @njit loops on float32 (float64
 scalars in @njit code run the C library on both sides).
 """
 import numba
@@ -18,8 +19,15 @@ _arrays = {}
 
 
 def data(function, n, dtype=np.float32):
+    """Typical inputs (the function's home's bench_inputs), or for "bits" random float32 bit
+    patterns: every exponent, NaN, inf and subnormals included."""
     if (function, n, dtype) not in _arrays:
-        _arrays[function, n, dtype] = sample_inputs(function, n, np.random.default_rng(0)).astype(dtype)
+        rng = np.random.default_rng(0)
+        if dtype == "bits":
+            x = rng.integers(0, 2**32, n, dtype=np.uint64).astype(np.uint32).view(np.float32)
+        else:
+            x = sample_inputs(function, n, rng).astype(dtype)
+        _arrays[function, n, dtype] = x
     return _arrays[function, n, dtype]
 
 
@@ -42,16 +50,17 @@ def loop_for(kind, function):
 
 
 @pytest.mark.parametrize("n", SIZES)
-@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float32 bits"])
 @pytest.mark.parametrize("function", FUNCTIONS)
 @pytest.mark.parametrize("side", ["fastmath", "peer"])
 def test_ufunc(benchmark, function, dtype, n, side):
-    x = data(function, n, np.dtype(dtype).type)
+    x = data(function, n, "bits" if dtype.endswith("bits") else np.dtype(dtype).type)
     out = np.empty_like(x)
     f = getattr(fastmath, function) if side == "fastmath" else peer(function)[1]
     benchmark.group = f"ufunc-{function}-{dtype}-{n}"
     benchmark.extra_info.update(function=function, n=n, side=side, kind="ufunc", dtype=dtype)
-    benchmark(f, x, out=out)
+    with np.errstate(all="ignore"):  # (random bits: NaN, overflow and invalid inputs)
+        benchmark(f, x, out=out)
 
 
 @pytest.mark.parametrize("n", SIZES)
