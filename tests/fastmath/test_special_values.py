@@ -86,6 +86,15 @@ def test_subnormal_inputs():
             assert_contract(function, x, call(function, x))
 
 
+def test_exp_of_tiny_x_raises_no_underflow():
+    """e^x = 1 for tiny x: C99 allows no underflow there (NumPy raises none for normal tiny x;
+    for subnormal x its AVX-512 code does, fastmath's does not)."""
+    x = np.array([1e-30, -1e-30, 2.0**-27, -(2.0**-27), 1e-45, -1e-40], np.float32)
+    with np.errstate(under="raise"):
+        np.testing.assert_array_equal(fastmath.exp(x), np.float32(1.0))
+        np.exp(x[:4])  # NumPy agrees on the normal ones
+
+
 def test_log_of_negatives_and_zero_as_numpy():
     x = np.array([-1.0, -1e-45, -np.inf, 0.0, -0.0, np.nan], np.float32)
     with np.errstate(all="ignore"):
