@@ -16,7 +16,7 @@ ONE = K.f32(1.0, "float32 one")
 CLAMP_LO = K.f32(-104.0, "exp(-104) < 2^-150: rounds to +0 in float32")
 CLAMP_HI = K.f32(89.0, "exp(89) > 2^128: rounds to +inf in float32")
 ZERO = K.f32(0.0, "float32 zero")
-TINY_BITS = K.bits(bits32(2.0**-26), "bit pattern of 2^-26: below it e^x rounds to 1 (and r^2 would underflow)")
+TINY = K.f32(2.0**-26, "for |r| < 2^-26, e^r rounds to 1 (and r^2 would underflow)")
 NEG_INF_BITS = K.bits(-0x00800000, "bit pattern of -inf as int32")
 
 
@@ -36,11 +36,9 @@ core_exp = CoreSpec("exp", _expm1_tail, -R_MAX, R_MAX, "poly", "relative", "(e^r
 
 def exp_f32(x):
     ix = float_bits(x)
-    ax = ix & 0x7FFFFFFF
-    nonfinite = ax >= 0x7F800000
-    # 1. Non-finite and tiny x go around the arithmetic (integer tests and selects raise no
-    #    flags); tiny x computes e^0 = 1.
-    xf = ZERO if nonfinite | (ax < TINY_BITS) else x
+    nonfinite = (ix & 0x7FFFFFFF) >= 0x7F800000
+    # 1. Non-finite x goes around the arithmetic (integer tests and selects raise no flags).
+    xf = ZERO if nonfinite else x
     xf = min(max(xf, CLAMP_LO), CLAMP_HI)
     # 2. Reduce.
     kf = fma(xf, INV_LN2, SHIFT)
@@ -49,6 +47,8 @@ def exp_f32(x):
     r_hi = fma(-kf, LN2_HI, xf)
     r = fma(-kf, LN2_LO, r_hi)
     r_err = fma(-kf, LN2_LO, r_hi - r)
+    if abs(r) < TINY:  # (r is finite here: a NaN x never meets a float compare)
+        r = ZERO
     # 3.-4. Core; e^(r + r_err) - 1.
     t = r + fma(r * r, core_exp(r), r_err)
     # 5. Reconstruct: one rounding of 1 + t, one of the scaling.
@@ -64,12 +64,12 @@ SCAFFOLD = Scaffold(
     internal_precision="float32",
     method=(
         "1. Non-finite x is set aside (exp(NaN) = NaN, exp(+inf) = +inf, exp(-inf) = +0);",
-        "   |x| < 2^-26 computes e^0 = 1, the correctly rounded result (r^2 would underflow:",
-        "   a spurious underflow flag, and subnormal arithmetic 2x slower here); finite x is",
-        "   clamped to [-104, 89], outside which the float32 result is 0 or inf anyway.",
+        "   finite x is clamped to [-104, 89], outside which the float32 result is 0 or inf anyway.",
         "2. Reduce, in float32: k = rint(x / ln2) (one fma with a shift), r_hi = x - k LN2_HI",
         "   (one fma, exact: for k != 0, x - k LN2_HI is a multiple of 2^-25 below 1/2),",
         "   r = RN(r_hi - k LN2_LO), and r_err = (r_hi - r) - k LN2_LO, what r's rounding lost.",
+        "   |r| < 2^-26 becomes 0: e^r rounds to 1 either way (|r_err| is below 2^-24 |r|), and",
+        "   r^2 would underflow (a spurious underflow flag, and subnormal products 2x slower).",
         "3. Core: h(r) ~ (e^r - 1 - r) / r^2 (one program, float32).",
         "4. t = r + (r^2 h(r) + r_err) ~ e^(r + r_err) - 1: the correction enters below r's last bit.",
         "5. Reconstruct: e^x = ldexp(RN(1 + t), k): exact scaling, except where the result is",
