@@ -481,9 +481,11 @@ def _left_for(func) -> frozenset:
 
 def left_to_numba(dispatcher, signature=None) -> tuple[str, ...]:
     """Functions whose calls the pass left to plain Numba in this compiled function (their
-    kernels would have run as scalar code in a loop): ``()`` if the pass kept every call."""
+    kernels would have run as scalar code in a loop): ``()`` if the pass kept every call, or
+    if the code came from Numba's on-disk cache (which keeps the code, not this record)."""
     signature = signature or dispatcher.signatures[0]
-    return tuple(dispatcher.overloads[signature].metadata.get("fastmath_left_to_numba", ()))
+    metadata = dispatcher.overloads[signature].metadata or {}  # (None when loaded from Numba's cache)
+    return tuple(metadata.get("fastmath_left_to_numba", ()))
 
 
 class _RegistryRewrite(Rewrite):
