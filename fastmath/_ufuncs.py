@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ctypes
 import functools
+from dataclasses import dataclass
 
 import numpy as np
 from numba import types
@@ -35,12 +36,22 @@ from .contract import CONTRACTS
 LOOP_OPTIONS = {"fastmath": False}
 
 
-def _element_loop(kernel, signature):
-    """(dtype numbers, loop pointer, keep-alive objects) of one ufunc loop over a kernel."""
+@dataclass(frozen=True)
+class _Loop:
+    """One loop of a ufunc being made: its type numbers (in, out), the PyUFuncGenericFunction,
+    its data argument (0: NULL) and what must stay alive as long as the ufunc does."""
+    dtypenums: tuple[int, int]
+    function: int
+    data: int = 0
+    keep: object = None
+
+
+def _element_loop(kernel, signature) -> _Loop:
+    """The ufunc loop Numba's ufunc builder compiles over a kernel."""
     builder = UFuncBuilder(kernel, cache=True, targetoptions=dict(LOOP_OPTIONS))
     cres = builder.add(signature)
     dtypenums, ptr, env = builder.build(cres, builder._sigs[-1])
-    return dtypenums, int(ptr), (cres.library, env)
+    return _Loop(tuple(dtypenums), int(ptr), keep=(cres.library, env))
 
 
 def _docstring(function: str, version: str) -> str:
@@ -135,8 +146,8 @@ class _FloatingPointFlags:
 _flags = _FloatingPointFlags()
 
 
-def _callback_loop(dtype, compute):
-    """A ufunc loop (and the ctypes object keeping it alive) running compute(x, out) on the
+def _callback_loop(dtype, compute) -> _Loop:
+    """A ufunc loop (keeping its ctypes callback alive) running compute(x, out) on the
     buffers. numpy's own error checks are kept quiet inside; the floating-point exceptions
     raised stay in the FPU flags for the calling ufunc to report under the caller's
     np.errstate, with those raised before this call."""
@@ -151,7 +162,7 @@ def _callback_loop(dtype, compute):
         _flags.restore(before)
 
     callback = _LOOP(loop)
-    return (dtype.num, dtype.num), ctypes.cast(callback, ctypes.c_void_p).value, callback
+    return _Loop((dtype.num, dtype.num), ctypes.cast(callback, ctypes.c_void_p).value, keep=callback)
 
 
 def _half_compute(kernel32):
@@ -167,48 +178,40 @@ def _half_compute(kernel32):
     return compute
 
 
-def _peer_loop(function: str, code: str):
+def _peer_loop(function: str, code: str) -> _Loop:
     """numpy's own ``code->code`` loop of the function's peer (numpy.exp ...) by pointer; if
-    its struct cannot be read, a callback running the peer per buffer."""
+    its struct cannot be read, a callback running the peer per buffer (the same results)."""
     peer = CONTRACTS[function].peer_function()
     borrowed = loop_of(peer, code)
-    if borrowed is not None:
-        num = np.dtype(code).num
-        return (num, num), borrowed.function, borrowed.data, None
-    dtypenums, ptr, keep = _callback_loop(np.dtype(code), lambda x, out: peer(x, out=out))
-    return dtypenums, ptr, 0, keep
-
-
-def float64_from_peer(function: str) -> bool:
-    """Whether float64 runs the peer's own loop (borrowed by pointer, data-free, so @njit code
-    can call it too); otherwise the C library's function."""
-    if CONTRACTS[function].float64 != "peer":
-        return False
-    borrowed = loop_of(CONTRACTS[function].peer_function(), "d")
-    return borrowed is not None and not borrowed.data
+    if borrowed is None:
+        return _callback_loop(np.dtype(code), lambda x, out: peer(x, out=out))
+    num = np.dtype(code).num
+    return _Loop((num, num), borrowed.function, borrowed.data)
 
 
 def make_ufunc(function: str, kernel32, kernel64, doc: str, every_dtype: bool = False) -> np.ufunc:
     """A numpy ufunc named `function` with loops f->f (kernel32) and d->d (kernel64); with
     `every_dtype`, the contract's ``loops`` in their order: float16 through kernel32, float64
-    as the contract's ``float64`` says, every other type (longdouble, complex) by the peer's
-    own loop (numpy.<function>, imported only for a contract that lists such a type)."""
-    codes = CONTRACTS[function].loops if every_dtype else "fd"
+    as the contract's ``float64`` says (kernel64, or the peer's own loop), every other type
+    (longdouble, complex) by the peer's own loop (numpy.<function>, imported only for a
+    contract that lists such a type)."""
+    contract = CONTRACTS[function]
+    codes = contract.loops if every_dtype else "fd"
+    float64_from_peer = every_dtype and contract.float64 == "peer"
 
-    def make(code):
-        if code == "f" or (code == "d" and not (every_dtype and float64_from_peer(function))):
-            kernel, signature = (kernel32, "float32(float32)") if code == "f" else (kernel64, "float64(float64)")
-            dtypenums, ptr, keep = _element_loop(kernel, signature)
-            return dtypenums, ptr, 0, keep
+    def make(code) -> _Loop:
+        if code == "f":
+            return _element_loop(kernel32, "float32(float32)")
+        if code == "d" and not float64_from_peer:
+            return _element_loop(kernel64, "float64(float64)")
         if code == "e":
-            dtypenums, ptr, keep = _callback_loop(np.float16, _half_compute(kernel32))
-            return dtypenums, ptr, 0, keep
+            return _callback_loop(np.float16, _half_compute(kernel32))
         return _peer_loop(function, code)
 
     loops = [make(code) for code in codes]
-    funcs = (ctypes.c_void_p * len(loops))(*[ptr for _, ptr, _, _ in loops])
-    data = (ctypes.c_void_p * len(loops))(*[d or None for _, _, d, _ in loops])
-    types_ = (ctypes.c_char * (2 * len(loops)))(*[n for d, _, _, _ in loops for n in d])
+    funcs = (ctypes.c_void_p * len(loops))(*[loop.function for loop in loops])
+    data = (ctypes.c_void_p * len(loops))(*[loop.data or None for loop in loops])
+    types_ = (ctypes.c_char * (2 * len(loops)))(*[n for loop in loops for n in loop.dtypenums])
     name, docb = function.encode(), doc.encode()
     _keepalive.append((loops, funcs, data, types_, name, docb))
     return _numpy_ufunc_constructor()(

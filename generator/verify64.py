@@ -51,10 +51,9 @@ def long_double_reference(function: str, x: np.ndarray) -> np.ndarray:
 
 def mpmath_reference(function: str, x: np.ndarray) -> np.ndarray:
     import mpmath
-    mp = mpmath.mp.clone() if hasattr(mpmath.mp, "clone") else mpmath.mp
-    mp.prec = 120
-    f = getattr(mp, CONTRACTS[function].mp_reference)
-    return np.array([np.longdouble(str(f(mp.mpf(float(v))))) for v in x])
+    f = getattr(mpmath, CONTRACTS[function].mp_reference)
+    with mpmath.workprec(120):  # (not mpmath.mp.prec = 120: that would stay set for every caller)
+        return np.array([np.longdouble(str(f(mpmath.mpf(float(v))))) for v in x])
 
 
 def max_ulp(y: np.ndarray, reference: np.ndarray, x: np.ndarray) -> tuple[float, float, int]:
