@@ -171,3 +171,46 @@ ldexp_by_multiplies = _ldexp_intrinsic(always_multiply=True)  # the non-AVX-512 
 
 # What kernels are written in (generator.emit imports those a kernel uses, besides `kernel`).
 INTRINSICS = ("fma", "float_bits", "bits_float", "add_i32", "sub_i32", "shl_i32", "sar_i32", "ldexp")
+
+
+# ---- Pointers, for the ufunc loops (fastmath._loops) ---------------------------------------
+@intrinsic
+def float32_pointer(typingctx, address, byte_offset):
+    """The float32 pointer at ``address + byte_offset`` (a void pointer and a byte count,
+    which may be negative or not a multiple of 4: numpy's strides are in bytes)."""
+    if address != types.voidptr or not isinstance(byte_offset, types.Integer):
+        return None
+
+    def codegen(context, builder, signature, args):
+        base, offset = args
+        offset = context.cast(builder, offset, byte_offset, types.intp)
+        moved = builder.gep(base, [offset])
+        return builder.bitcast(moved, ir.PointerType(ir.FloatType()))
+
+    return types.CPointer(types.float32)(address, byte_offset), codegen
+
+
+@intrinsic
+def stack_float32(typingctx, count):
+    """A float32 buffer of ``count`` (a compile-time constant) elements on the stack of the
+    function being compiled, allocated once in its entry block."""
+    if not isinstance(count, types.IntegerLiteral):
+        return None
+    size = count.literal_value
+
+    def codegen(context, builder, signature, args):
+        return cgutils.alloca_once(builder, ir.FloatType(), size=size)
+
+    return types.CPointer(types.float32)(count), codegen
+
+
+@intrinsic
+def address_of(typingctx, pointer):
+    """A void pointer's address, as an integer (to compare two pointers)."""
+    if pointer != types.voidptr:
+        return None
+
+    def codegen(context, builder, signature, args):
+        return builder.ptrtoint(args[0], context.get_value_type(types.intp))
+
+    return types.intp(pointer), codegen

@@ -24,6 +24,7 @@ from numba.extending import overload
 from numba.np.ufunc.ufuncbuilder import UFuncBuilder
 
 from . import _kernels, _libm
+from ._loops import compile_loop, module_loop
 from ._numpy_loops import loop_of
 from ._ops import kernel_loop, vectorise_ordered_reductions
 from .contract import CONTRACTS
@@ -34,6 +35,7 @@ from .contract import CONTRACTS
 # caller's flags, and with fastmath=True there LLVM rewrote the kernel's arithmetic (log
 # differed from its kernel on 12% of inputs, on an empty cache).
 LOOP_OPTIONS = {"fastmath": False}
+_LOOP32_OPTIONS = LOOP_OPTIONS | {"error_model": "numpy"}
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,12 @@ def _element_loop(kernel, signature) -> _Loop:
     cres = builder.add(signature)
     dtypenums, ptr, env = builder.build(cres, builder._sigs[-1])
     return _Loop(tuple(dtypenums), int(ptr), keep=(cres.library, env))
+
+
+def _float32_loop(compiled) -> _Loop:
+    """The float32 loop: a kernel in blocks (``_loops``)."""
+    num = np.dtype(np.float32).num
+    return _Loop((num, num), compiled.address, keep=compiled)
 
 
 def _docstring(function: str, version: str) -> str:
@@ -189,8 +197,10 @@ def _peer_loop(function: str, code: str) -> _Loop:
     return _Loop((num, num), borrowed.function, borrowed.data)
 
 
-def make_ufunc(function: str, kernel32, kernel64, doc: str, every_dtype: bool = False) -> np.ufunc:
-    """A numpy ufunc named `function` with loops f->f (kernel32) and d->d (kernel64); with
+def make_ufunc(function: str, kernel32, kernel64, doc: str, every_dtype: bool = False,
+               loop32=None) -> np.ufunc:
+    """A numpy ufunc named `function` with loops f->f (kernel32, or the compiled float32 loop
+    `loop32` over it: ``_loops``) and d->d (kernel64); with
     `every_dtype`, the contract's ``loops`` in their order: float16 through kernel32, float64
     as the contract's ``float64`` says (kernel64, or the peer's own loop), every other type
     (longdouble, complex) by the peer's own loop (numpy.<function>, imported only for a
@@ -201,7 +211,7 @@ def make_ufunc(function: str, kernel32, kernel64, doc: str, every_dtype: bool = 
 
     def make(code) -> _Loop:
         if code == "f":
-            return _element_loop(kernel32, "float32(float32)")
+            return _float32_loop(loop32 or compile_loop(kernel32, options=_LOOP32_OPTIONS))
         if code == "d" and not float64_from_peer:
             return _element_loop(kernel64, "float64(float64)")
         if code == "e":
@@ -226,9 +236,11 @@ def build(function: str, version: str | None = None) -> np.ufunc:
         raise LookupError(f"fastmath: kernel version {version} has no {function} (it was published "
                           f"before {function} existed); a newer version has it")
     vectorise_ordered_reductions()  # so `s += fastmath.exp(x[i])` in @njit code vectorises
-    kernel32 = getattr(_kernels.kernel_module(function, version), f"{function}_f32")
+    module = _kernels.kernel_module(function, version)
+    kernel32 = getattr(module, f"{function}_f32")
     kernel64 = _libm.float64_kernel(function)
-    ufunc = make_ufunc(function, kernel32, kernel64, _docstring(function, version), every_dtype=True)
+    ufunc = make_ufunc(function, kernel32, kernel64, _docstring(function, version), every_dtype=True,
+                       loop32=module_loop(module, function, version, _LOOP32_OPTIONS))
     _register_for_numba(ufunc, kernel32, kernel64)
     return ufunc
 

@@ -1,0 +1,124 @@
+"""The float32 loop of each ufunc: what ``fastmath.exp(x, out=...)`` runs on float32 arrays.
+
+A numpy inner loop (PyUFuncGenericFunction) compiled by Numba as a C callback, over the
+kernel of one published version, in blocks of ``BLOCK`` elements:
+  * contiguous input and output, distinct or the same array (``out=x``): the kernel over
+    each block, vectorised by LLVM. The in-place case is a loop of its own: a loop over two
+    pointers that may be equal is vectorised only behind a runtime overlap test, which
+    in-place calls fail, and ran scalar, 15x slower (Numba's ufunc builder has that loop);
+  * strided (``x[::2]``, a broadcast scalar, a column of a C array ...): each block is
+    gathered into a buffer on the stack, computed there as above, and scattered back;
+  * a kernel module may define a **common path**: ``<function>_f32_common(x)``, the same
+    kernel with what a range of common inputs never needs left out (a special-value select,
+    a per-element reduction constant), and ``<function>_f32_is_common(x)``, that range. A
+    block whose inputs are all common runs the common path, any other block the kernel.
+    On common inputs the two give the same bits (``make verify`` checks every float32
+    input both ways), so the result does not depend on how an array is split into blocks,
+    and it equals the kernel's inlined in @njit code.
+
+Numba caches a closure under a hash of its cell contents, and a dispatcher pickles
+differently in every process, so a loop closing over its kernel would compile again in
+every process. Each loop is instead a copy of ``_loop``'s code with its own globals (the
+kernels) and its own qualified name (version, function and a hash of the kernel source),
+which names its cache file.
+"""
+from __future__ import annotations
+
+import hashlib
+import inspect
+import types as pytypes
+
+import numba
+from numba import types
+
+from ._ops import address_of, float32_pointer, stack_float32
+
+BLOCK = 512  # elements per block: one common-path decision, and the strided loop's buffer
+SIGNATURE = types.void(types.CPointer(types.voidptr), types.CPointer(types.intp),
+                       types.CPointer(types.intp), types.voidptr)
+
+
+@numba.njit(cache=True)
+def _no_common_path(x):
+    return False
+
+
+# Each loop's own globals replace these (compile_loop).
+KERNEL = COMMON = IS_COMMON = RUN = _no_common_path
+HAS_COMMON = False
+
+
+def _run(x, y, count):
+    """y[i] = f(x[i]) for i < count (float32 pointers, the same one in place): the common
+    path if every x is common, else the kernel."""
+    common = HAS_COMMON
+    if HAS_COMMON:
+        for i in range(count):
+            common &= IS_COMMON(x[i])
+    if common:
+        for i in range(count):
+            y[i] = COMMON(x[i])
+    else:
+        for i in range(count):
+            y[i] = KERNEL(x[i])
+
+
+def _loop(args, dimensions, steps, data):
+    n = dimensions[0]
+    src, dst = args[0], args[1]
+    src_step, dst_step = steps[0], steps[1]
+    src_contiguous, dst_contiguous = src_step == 4, dst_step == 4
+    if src_contiguous and dst_contiguous:
+        in_place = address_of(src) == address_of(dst)
+        for start in range(0, n, BLOCK):
+            count = min(BLOCK, n - start)
+            x = float32_pointer(src, 4 * start)
+            if in_place:
+                RUN(x, x, count)
+            else:
+                RUN(x, float32_pointer(dst, 4 * start), count)
+    elif dst_contiguous:  # gathered into the output, computed there in place
+        for start in range(0, n, BLOCK):
+            count = min(BLOCK, n - start)
+            y = float32_pointer(dst, 4 * start)
+            for i in range(count):
+                y[i] = float32_pointer(src, (start + i) * src_step)[0]
+            RUN(y, y, count)
+    else:  # computed into a buffer (gathered there first if the input is strided too), scattered
+        buffer = stack_float32(BLOCK)
+        for start in range(0, n, BLOCK):
+            count = min(BLOCK, n - start)
+            if src_contiguous:
+                RUN(float32_pointer(src, 4 * start), buffer, count)
+            else:
+                for i in range(count):
+                    buffer[i] = float32_pointer(src, (start + i) * src_step)[0]
+                RUN(buffer, buffer, count)
+            for i in range(count):
+                float32_pointer(dst, (start + i) * dst_step)[0] = buffer[i]
+
+
+def compile_loop(kernel, common=None, is_common=None, cache_name: str | None = None, options=None):
+    """The float32 ufunc loop (a Numba cfunc: ``.address``) over ``kernel``, with the common
+    path ``common`` on blocks where ``is_common`` holds for every input (both or neither).
+    Cached on disk under ``cache_name`` (which must name the kernels' code: a published
+    version's function and a hash of its source), compiled in-process without one."""
+    if (common is None) != (is_common is None):
+        raise ValueError("a common path needs both the kernel (common) and its range (is_common)")
+    namespace = dict(_loop.__globals__)
+    namespace.update(KERNEL=kernel, COMMON=common or kernel, IS_COMMON=is_common or _no_common_path,
+                     HAS_COMMON=common is not None)
+    run = pytypes.FunctionType(_run.__code__, namespace, _run.__name__)
+    namespace["RUN"] = numba.njit(inline="always", **(options or {}))(run)
+    loop = pytypes.FunctionType(_loop.__code__, namespace, _loop.__name__)
+    loop.__qualname__ = f"float32_loop_{cache_name}" if cache_name else "float32_loop"
+    return numba.cfunc(SIGNATURE, nopython=True, cache=cache_name is not None, **(options or {}))(loop)
+
+
+def module_loop(module, function: str, version: str, options=None):
+    """The float32 loop of a published kernel module (``<function>_f32``, and its common path
+    ``<function>_f32_common`` / ``<function>_f32_is_common`` if it has one)."""
+    source_hash = hashlib.sha256(inspect.getsource(module).encode()).hexdigest()[:12]
+    return compile_loop(getattr(module, f"{function}_f32"), getattr(module, f"{function}_f32_common", None),
+                        getattr(module, f"{function}_f32_is_common", None),
+                        f"{version}_{function}_{source_hash}", options)
