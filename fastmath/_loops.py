@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import itertools
 import types as pytypes
 
 import numba
@@ -34,6 +35,7 @@ from numba import types
 from ._ops import address_of, float32_pointer, stack_float32
 
 BLOCK = 512  # elements per block: one common-path decision, and the strided loop's buffer
+_uncached = itertools.count()  # names the loops compiled without a cache name
 SIGNATURE = types.void(types.CPointer(types.voidptr), types.CPointer(types.intp),
                        types.CPointer(types.intp), types.voidptr)
 
@@ -44,13 +46,13 @@ def _no_common_path(x):
 
 
 # Each loop's own globals replace these (compile_loop).
-KERNEL = COMMON = IS_COMMON = RUN = _no_common_path
+KERNEL = COMMON = IS_COMMON = RUN = RUN_IN_PLACE = _no_common_path
 HAS_COMMON = False
 
 
 def _run(x, y, count):
-    """y[i] = f(x[i]) for i < count (float32 pointers, the same one in place): the common
-    path if every x is common, else the kernel."""
+    """y[i] = f(x[i]) for i < count (float32 pointers): the common path if every x is
+    common, else the kernel."""
     common = HAS_COMMON
     if HAS_COMMON:
         for i in range(count):
@@ -61,6 +63,21 @@ def _run(x, y, count):
     else:
         for i in range(count):
             y[i] = KERNEL(x[i])
+
+
+def _run_in_place(x, count):
+    """x[i] = f(x[i]) for i < count: ``_run`` with one pointer (LLVM vectorises a loop over
+    two pointers only behind a runtime no-overlap test, which in place fails)."""
+    common = HAS_COMMON
+    if HAS_COMMON:
+        for i in range(count):
+            common &= IS_COMMON(x[i])
+    if common:
+        for i in range(count):
+            x[i] = COMMON(x[i])
+    else:
+        for i in range(count):
+            x[i] = KERNEL(x[i])
 
 
 def _loop(args, dimensions, steps, data):
@@ -74,7 +91,7 @@ def _loop(args, dimensions, steps, data):
             count = min(BLOCK, n - start)
             x = float32_pointer(src, 4 * start)
             if in_place:
-                RUN(x, x, count)
+                RUN_IN_PLACE(x, count)
             else:
                 RUN(x, float32_pointer(dst, 4 * start), count)
     elif dst_contiguous:  # gathered into the output, computed there in place
@@ -83,7 +100,7 @@ def _loop(args, dimensions, steps, data):
             y = float32_pointer(dst, 4 * start)
             for i in range(count):
                 y[i] = float32_pointer(src, (start + i) * src_step)[0]
-            RUN(y, y, count)
+            RUN_IN_PLACE(y, count)
     else:  # computed into a buffer (gathered there first if the input is strided too), scattered
         buffer = stack_float32(BLOCK)
         for start in range(0, n, BLOCK):
@@ -93,7 +110,7 @@ def _loop(args, dimensions, steps, data):
             else:
                 for i in range(count):
                     buffer[i] = float32_pointer(src, (start + i) * src_step)[0]
-                RUN(buffer, buffer, count)
+                RUN_IN_PLACE(buffer, count)
             for i in range(count):
                 float32_pointer(dst, (start + i) * dst_step)[0] = buffer[i]
 
@@ -108,17 +125,33 @@ def compile_loop(kernel, common=None, is_common=None, cache_name: str | None = N
     namespace = dict(_loop.__globals__)
     namespace.update(KERNEL=kernel, COMMON=common or kernel, IS_COMMON=is_common or _no_common_path,
                      HAS_COMMON=common is not None)
-    run = pytypes.FunctionType(_run.__code__, namespace, _run.__name__)
-    namespace["RUN"] = numba.njit(inline="always", **(options or {}))(run)
+    # The block functions stay functions of their own (Numba does not inline them, nor
+    # here LLVM): each loop then gets the registers to itself and keeps the kernel's
+    # constants there (inlined into one function with the block loop, the loops reloaded
+    # constants through movabs in every iteration, 27 -> 40 instructions for sin). Their
+    # names are the loop's too: a cached loop calls them by symbol, and symbols are made
+    # from qualified names and a per-process counter, so a shared name could resolve to
+    # another loop's function compiled earlier in the same process.
+    suffix = cache_name or f"uncached_{next(_uncached)}"
+    for name, template in (("RUN", _run), ("RUN_IN_PLACE", _run_in_place)):
+        block_function = pytypes.FunctionType(template.__code__, namespace, template.__name__)
+        block_function.__qualname__ = f"{template.__name__.lstrip('_')}_{suffix}"
+        namespace[name] = numba.njit(**(options or {}))(block_function)
     loop = pytypes.FunctionType(_loop.__code__, namespace, _loop.__name__)
-    loop.__qualname__ = f"float32_loop_{cache_name}" if cache_name else "float32_loop"
+    loop.__qualname__ = f"float32_loop_{suffix}"
     return numba.cfunc(SIGNATURE, nopython=True, cache=cache_name is not None, **(options or {}))(loop)
 
 
+def common_path_of(kernel, function: str) -> tuple:
+    """(common, is_common): the common path defined next to a kernel in its module
+    (``<function>_f32_common``, ``<function>_f32_is_common``), or (None, None)."""
+    namespace = getattr(kernel, "py_func", kernel).__globals__
+    return namespace.get(f"{function}_f32_common"), namespace.get(f"{function}_f32_is_common")
+
+
 def module_loop(module, function: str, version: str, options=None):
-    """The float32 loop of a published kernel module (``<function>_f32``, and its common path
-    ``<function>_f32_common`` / ``<function>_f32_is_common`` if it has one)."""
+    """The float32 loop of a published kernel module (``<function>_f32``, and its common
+    path if it has one), cached under the version, the function and its source's hash."""
+    kernel = getattr(module, f"{function}_f32")
     source_hash = hashlib.sha256(inspect.getsource(module).encode()).hexdigest()[:12]
-    return compile_loop(getattr(module, f"{function}_f32"), getattr(module, f"{function}_f32_common", None),
-                        getattr(module, f"{function}_f32_is_common", None),
-                        f"{version}_{function}_{source_hash}", options)
+    return compile_loop(kernel, *common_path_of(kernel, function), f"{version}_{function}_{source_hash}", options)

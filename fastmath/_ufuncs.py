@@ -24,7 +24,7 @@ from numba.extending import overload
 from numba.np.ufunc.ufuncbuilder import UFuncBuilder
 
 from . import _kernels, _libm
-from ._loops import compile_loop, module_loop
+from ._loops import common_path_of, compile_loop, module_loop
 from ._numpy_loops import loop_of
 from ._ops import kernel_loop, vectorise_ordered_reductions
 from .contract import CONTRACTS
@@ -199,8 +199,9 @@ def _peer_loop(function: str, code: str) -> _Loop:
 
 def make_ufunc(function: str, kernel32, kernel64, doc: str, every_dtype: bool = False,
                loop32=None) -> np.ufunc:
-    """A numpy ufunc named `function` with loops f->f (kernel32, or the compiled float32 loop
-    `loop32` over it: ``_loops``) and d->d (kernel64); with
+    """A numpy ufunc named `function` with loops f->f (kernel32, with the common path its
+    module defines, or the compiled float32 loop `loop32` over it: ``_loops``) and d->d
+    (kernel64); with
     `every_dtype`, the contract's ``loops`` in their order: float16 through kernel32, float64
     as the contract's ``float64`` says (kernel64, or the peer's own loop), every other type
     (longdouble, complex) by the peer's own loop (numpy.<function>, imported only for a
@@ -211,7 +212,8 @@ def make_ufunc(function: str, kernel32, kernel64, doc: str, every_dtype: bool = 
 
     def make(code) -> _Loop:
         if code == "f":
-            return _float32_loop(loop32 or compile_loop(kernel32, options=_LOOP32_OPTIONS))
+            return _float32_loop(loop32 or compile_loop(kernel32, *common_path_of(kernel32, function),
+                                                        options=_LOOP32_OPTIONS))
         if code == "d" and not float64_from_peer:
             return _element_loop(kernel64, "float64(float64)")
         if code == "e":

@@ -61,11 +61,16 @@ def _source(fn) -> list[str]:
 
 def _imports(scaffold: Scaffold, programs: dict[str, Program]) -> str:
     used = {"kernel"}
-    for fn in (*scaffold.helpers, scaffold.kernel):
+    for fn in (*scaffold.helpers, scaffold.kernel, *_common_functions(scaffold)):
         used |= _OPS & set(fn.__code__.co_names)
     if any(node.op == "fma" for p in programs.values() for node in p.nodes):
         used.add("fma")
     return "from fastmath._ops import " + ", ".join(sorted(used))
+
+
+def _common_functions(scaffold: Scaffold) -> tuple:
+    common = scaffold.common
+    return (*common.helpers, common.is_common, common.kernel) if common else ()
 
 
 def _core_lines(spec: CoreSpec, program: Program, method: str) -> list[str]:
@@ -110,6 +115,7 @@ def render_kernel(scaffold: Scaffold, programs: dict[str, Program], provenance: 
         "",
         "Method:",
         *scaffold.method,
+        *(scaffold.common.method if scaffold.common else ()),
         *(["", "Error budget:", *textwrap.wrap(scaffold.budget, 92)] if scaffold.budget else []),
         '"""',
         "import numpy as np",
@@ -123,7 +129,12 @@ def render_kernel(scaffold: Scaffold, programs: dict[str, Program], provenance: 
         lines += ["", ""] + _source(helper)
     for spec in scaffold.cores:
         lines += _core_lines(spec, programs[spec.name], provenance["method"])
-    lines += ["", "", "# ---- Kernel " + "-" * 80, *_source(scaffold.kernel), "", "",
+    lines += ["", "", "# ---- Kernel " + "-" * 80, *_source(scaffold.kernel)]
+    if scaffold.common:
+        lines += ["", "", "# ---- Common path (fastmath._loops): the kernel's bits, for common inputs " + "-" * 15]
+        for fn in _common_functions(scaffold):
+            lines += ["", ""] + _source(fn)
+    lines += ["", "",
               "PROVENANCE = " + json.dumps(provenance, indent=4, sort_keys=True), ""]
     return "\n".join(lines)
 

@@ -8,6 +8,8 @@ A scaffold module (``generator/functions/<name>/<variant>.py``) holds
   interval, in which form and precision; the kernel calls ``core_exp(r)``;
 * its kernel, ``def exp_f32(x): ...``, plain Python written in ``fastmath._ops``' intrinsics
   (and any helper functions it calls, listed in ``helpers``);
+* optionally a common path (``CommonPath``): the kernel for a range of common inputs with
+  what they never need left out, giving the kernel's bits there;
 * ``SCAFFOLD = Scaffold(...)``: the numbered Method, and the error budget (why the core
   error asked for is enough).
 
@@ -141,6 +143,19 @@ def _plain(value):
 
 
 @dataclass(frozen=True)
+class CommonPath:
+    """A faster kernel for a range of common inputs, with the kernel's own bits there: what
+    the kernel never needs for them (a special-value select, a per-input reduction
+    constant) left out. The ufunc's float32 loop runs it on blocks whose inputs are all
+    common (``fastmath._loops``); ``make verify`` checks it against the kernel on every
+    float32 input in the range."""
+    kernel: Callable  # def <function>_f32_common(x)
+    is_common: Callable  # def <function>_f32_is_common(x) -> bool: the range
+    method: tuple[str, ...]  # why it gives the kernel's bits there (appended to the Method)
+    helpers: tuple[Callable, ...] = ()  # functions only it calls (emitted before it)
+
+
+@dataclass(frozen=True)
 class Scaffold:
     function: str
     variant: str  # its name among the function's variants ("f64", "f32")
@@ -152,6 +167,7 @@ class Scaffold:
     internal_precision: str = "float64"
     budget: str = ""  # why the cores' error is enough (the error budget)
     fit_budget_log2: float | None = None  # baseline fits' core error budget (None: the run's option)
+    common: CommonPath | None = None  # a faster kernel for common inputs, emitted after the kernel
 
     @property
     def label(self) -> str:

@@ -13,12 +13,14 @@ Annex F (round to nearest) exactly, and count as an infinite error when they do 
 
 All 2^32 bit patterns are checked, in parallel over the cores, as pairs x and -x (so odd or
 even symmetry is checked exactly where the contract states it), and on each input the kernel
-is run four ways that must agree bit for bit:
+is run in every way that must agree bit for bit:
   * ``kernel``: inlined into the checking loop (the results whose error is measured);
   * ``ufunc``: the numpy ufunc's own compiled loop (what ``fastmath.exp(array)`` runs);
   * ``njit_vectorised``: inlined into an @njit loop that LLVM vectorises (``out[i] = f(x[i])``);
   * ``njit_scalar``: inlined into an @njit loop that stays scalar (an in-order float sum, as
-    user code without ``fastmath=True`` has).
+    user code without ``fastmath=True`` has);
+  * ``common_path``: the kernel module's common path (``fastmath._loops``), if it has one, on
+    every input in its range (the ufunc runs it on blocks of such inputs).
 Monotonicity (non-decreasing over all non-NaN results, in input order) is checked where the
 contract states it, and the contract's special values exactly, on the kernel and the ufunc.
 """
@@ -33,13 +35,14 @@ import numpy as np
 from numba import prange
 
 from fastmath._libm import float64_kernel
+from fastmath._loops import common_path_of
 from fastmath._ops import bits_float, float_bits
 from fastmath.contract import CONTRACTS
 
 N_INPUTS = 1 << 32
 HALF = 1 << 31  # bit patterns [0, 2^31) are +0 .. +NaN; x | HALF is -x
 _BLOCK = 1 << 16  # inputs per parallel work item
-COMPILATIONS = ("ufunc", "njit_vectorised", "njit_scalar")
+COMPILATIONS = ("ufunc", "njit_vectorised", "njit_scalar", "common_path")
 
 
 @numba.njit(error_model="numpy", inline="always")
@@ -126,6 +129,27 @@ def make_loops(kernel):
         return sums
 
     return vectorised, scalar
+
+
+def make_common_path_loop(common, is_common):
+    """out = the common path's results where an input is common, else the kernel's (y):
+    equal to y exactly when the common path gives the kernel's bits on its whole range."""
+
+    @numba.njit(parallel=True, error_model="numpy")
+    def common_path(x, y, out):
+        counts = np.zeros(x.size // _BLOCK, np.int64)
+        for b in prange(x.size // _BLOCK):
+            lo, c = b * _BLOCK, 0
+            for j in range(lo, lo + _BLOCK):
+                if is_common(x[j]):
+                    out[j] = common(x[j])
+                    c += 1
+                else:
+                    out[j] = y[j]
+            counts[b] = c
+        return counts.sum()
+
+    return common_path
 
 
 @numba.njit(parallel=True)
@@ -262,9 +286,14 @@ def verify_kernel(function: str, kernel, reference, reference_name: str, block: 
         raise ValueError("verify_kernel: need 0 <= start < stop <= 2^31, a multiple of 2^16 apart")
     check = make_checker(kernel, reference)
     vectorised, scalar = make_loops(kernel)
+    common, is_common = common_path_of(kernel, function)
+    common_path = make_common_path_loop(common, is_common) if common is not None else None
     t0 = time.perf_counter()
     worst, worst_bits, over_half, over_one, checked = -1.0, start, 0, 0, 0
-    compilations = {name: {"compared": 0, "differ": 0, "first": None} for name in COMPILATIONS if name != "ufunc" or ufunc is not None}
+    compilations = {name: {"compared": 0, "differ": 0, "first": None} for name in COMPILATIONS
+                    if (name != "ufunc" or ufunc is not None) and (name != "common_path" or common_path)}
+    if common_path:
+        compilations["common_path"]["common_inputs"] = 0
     symmetric = {"kind": symmetry, "pairs": 0, "violations": 0, "first": None} if symmetry else None
     mono = {"pairs": 0, "violations": 0, "first": None} if monotonic else None
     last_positive = last_negative = np.float32(np.nan)
@@ -289,6 +318,8 @@ def verify_kernel(function: str, kernel, reference, reference_name: str, block: 
                         _call_in_halves(ufunc, x, other)
                     elif name == "njit_vectorised":
                         vectorised(x, other)
+                    elif name == "common_path":
+                        compilations[name]["common_inputs"] += int(common_path(x, y, other))
                     else:
                         scalar(x, other)
                 differ, first = count_differing(y, other)

@@ -1,8 +1,8 @@
 """cos, float64 internal precision: sin's exact reduction mod pi/2, one quadrant on."""
-from ...scaffold import Scaffold
+from ...scaffold import CommonPath, Scaffold
 from ..sin import reduction
 from ..sin.f64 import core_cos, core_sin
-from ..sin.reduction import from_quadrant, reduce_quadrant
+from ..sin.reduction import from_quadrant, is_common_argument, reduce_quadrant, reduce_quadrant_common
 
 
 def cos_f32(x):
@@ -10,6 +10,15 @@ def cos_f32(x):
     r, n = reduce_quadrant(x)
     # 4.-5. Cores; reconstruct: cos x = sin(x + pi/2), quadrant n + 1.
     return from_quadrant(core_sin(r), core_cos(r), n + 1)
+
+
+def cos_f32_common(x):
+    r, n = reduce_quadrant_common(x)
+    return from_quadrant(core_sin(r), core_cos(r), n + 1)
+
+
+def cos_f32_is_common(x):
+    return is_common_argument(x)
 
 
 SCAFFOLD = Scaffold(
@@ -26,4 +35,6 @@ SCAFFOLD = Scaffold(
     constants=reduction.CONSTANTS,
     helpers=(reduce_quadrant, from_quadrant),
     kernel=cos_f32,
+    common=CommonPath(cos_f32_common, cos_f32_is_common, reduction.COMMON_METHOD,
+                      helpers=(reduce_quadrant_common, is_common_argument)),
 )

@@ -5,7 +5,7 @@ import numpy as np
 
 from fastmath._ops import bits_float, float_bits, fma, sar_i32, shl_i32, sub_i32
 
-from ...scaffold import ConstantTable, CoreSpec, Scaffold, bits32, exact
+from ...scaffold import CommonPath, ConstantTable, CoreSpec, Scaffold, bits32, exact
 
 K = ConstantTable()
 _LN2_HI16 = float(mpmath.floor(mpmath.log(2) * 2**16) / 2**16)  # 16 bits: k LN2_HI is exact for |k| < 2^8
@@ -78,6 +78,29 @@ def log_f32(x):
     return y
 
 
+def log_f32_common(x):
+    # Positive normal finite x: log_f32 without steps 1 and 6 (xs = x, k needs no subnormal
+    # offset, q = f / (2 + f): f + 0 = f as f = m - 1 is never -0, and (2 + f) 1 = 2 + f).
+    bits = float_bits(x)
+    k = sar_i32(sub_i32(bits, SQRT_HALF_BITS), MANT)
+    m = bits_float(sub_i32(bits, shl_i32(k, MANT)))
+    kf = np.float32(k)
+    f = m - ONE
+    s = f / (TWO + f)
+    e = fma(-s, f, f - (s + s))
+    ds2 = fma(-e, s, e)
+    tail = fma(s * (s * s), core_log(s), ds2)
+    a = kf * LN2_HI
+    hi = a + (s + s)
+    lo = (s + s) - (hi - a)
+    return hi + (tail + fma(kf, LN2_LO, lo))
+
+
+def log_f32_is_common(x):
+    ix = float_bits(x)
+    return (ix >= MIN_NORMAL_BITS) & (ix < POS_INF_BITS)
+
+
 SCAFFOLD = Scaffold(
     function="log",
     variant="f32",
@@ -103,4 +126,8 @@ SCAFFOLD = Scaffold(
     cores=(core_log,),
     constants=K.named(globals()),
     kernel=log_f32,
+    common=CommonPath(log_f32_common, log_f32_is_common, (
+        "Common path, positive normal finite x: steps 2-5 alone (no subnormal offset, no",
+        "   special-value operands or select), the same operations on the same values there.",
+    )),
 )

@@ -1,9 +1,9 @@
 """sin, float64 internal precision: exact reduction mod pi/2, sin r and cos r by two cores."""
 import mpmath
 
-from ...scaffold import PI, CoreSpec, Scaffold
+from ...scaffold import PI, CommonPath, CoreSpec, Scaffold
 from . import reduction
-from .reduction import from_quadrant, reduce_quadrant
+from .reduction import from_quadrant, is_common_argument, reduce_quadrant, reduce_quadrant_common
 
 core_sin = CoreSpec("sin", mpmath.sin, -PI / 4, PI / 4, "odd", "relative", "sin r")
 core_cos = CoreSpec("cos", mpmath.cos, -PI / 4, PI / 4, "even", "relative", "cos r")
@@ -14,6 +14,15 @@ def sin_f32(x):
     r, n = reduce_quadrant(x)
     # 4.-5. Cores; reconstruct.
     return from_quadrant(core_sin(r), core_cos(r), n)
+
+
+def sin_f32_common(x):
+    r, n = reduce_quadrant_common(x)
+    return from_quadrant(core_sin(r), core_cos(r), n)
+
+
+def sin_f32_is_common(x):
+    return is_common_argument(x)
 
 
 SCAFFOLD = Scaffold(
@@ -30,4 +39,6 @@ SCAFFOLD = Scaffold(
     constants=reduction.CONSTANTS,
     helpers=(reduce_quadrant, from_quadrant),
     kernel=sin_f32,
+    common=CommonPath(sin_f32_common, sin_f32_is_common, reduction.COMMON_METHOD,
+                      helpers=(reduce_quadrant_common, is_common_argument)),
 )

@@ -33,6 +33,12 @@ NEG_POW = K.int(int64((2048 + 1023 + 152) << 52), "NEG_POW - (e << 52): bits of 
 BIG_BITS = K.bits((BIG_E + 150) << 23, "float32 exponent field of E = 55 (|x| >= 2^78)")
 PIO2 = K.f64(exact(lambda: mpmath.pi / 2), "RN(pi/2)")
 SHIFT = K.f64(1.5 * 2**52, "0x1.8p52: adding it rounds to an integer kept in the low bits")
+# |x| < 2^25 (E <= 1): rint(P0 2^(E-2)) = 0, so f0 = P0 and z is a constant, summed as
+# reduce_quadrant sums it (Python's float arithmetic rounds as float64 does).
+_ZH = _P[0] + _P[1]
+ZH = K.f64(_ZH, "RN(P0 + P1): reduce_quadrant's zh for |x| < 2^25")
+ZL = K.f64((_P[1] - (_ZH - _P[0])) + _P[2], "(P1 - (ZH - P0)) + P2: its zl for 0 < |x| < 2^25")
+COMMON_LIMIT_BITS = K.bits((1 + 1 + 150) << 23, "bits of 2^25: the common path's |x| bound (E <= 1)")
 
 
 def reduce_quadrant(x):
@@ -60,6 +66,24 @@ def reduce_quadrant(x):
     return r, n
 
 
+def reduce_quadrant_common(x):
+    """reduce_quadrant for |x| < 2^25, where its z is the constant ZH + ZL (the same
+    operations on the same values: the same r and n)."""
+    xd = np.float64(x)
+    zl = ZL
+    if float_bits(x) & 0x7F800000 == 0:
+        zl = 0.0  # zero and subnormals, as in reduce_quadrant
+    nd = fma(xd, ZH, SHIFT)
+    n = float_bits(nd)
+    r = fma(xd, zl, fma(xd, ZH, -(nd - SHIFT))) * PIO2
+    return r, n
+
+
+def is_common_argument(x):
+    """|x| < 2^25: reduce_quadrant_common applies (NaN and ±inf are not common)."""
+    return (float_bits(x) & 0x7FFFFFFF) < COMMON_LIMIT_BITS
+
+
 def from_quadrant(s, c, n):
     """sin of n quadrants plus r, from s = sin r and c = cos r: (s, c, -s, -c)[n mod 4],
     rounded once to float32."""
@@ -70,6 +94,10 @@ def from_quadrant(s, c, n):
 
 
 CONSTANTS = K.named(globals())
+COMMON_METHOD = (
+    "Common path, |x| < 2^25 (E <= 1): rint(P0 2^(E-2)) = 0, so z is the constant",
+    "   ZH + ZL that step 2 computes for those x; the same steps 3-5 then give the same bits.",
+)
 METHOD = (
     "1. One branch-free path for every float32 x, no table: x = M 2^E with M an integer,",
     "   |M| < 2^24, E = e - 150 from the float32 exponent field e (E = -150 for zero and",
