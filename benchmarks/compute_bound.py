@@ -4,7 +4,8 @@ For each function the loop `out[i] = kernel(x[i])` is compiled as a user's @njit
 assembly the hot loop (the backward-jumping block with the most vector instructions) gives the
 instructions and vector instructions (on zmm/ymm registers) per iteration and the elements per
 iteration (the index step). Its time is measured on 2^16 float32 inputs of the function's
-bench range (median of 101), and turned into cycles at the nominal clock given (2.6 GHz here;
+bench range (median of 101; a common path's on those of its range among them, which for
+sin, cos and log in their bench ranges is all of them), and turned into cycles at the nominal clock given (2.6 GHz here;
 the real clock may be higher). Vector instructions per cycle then tells whether a kernel is
 bound by its instruction count (every kernel at the same rate) or by something else (a
 latency chain, a divide: a lower rate).
@@ -46,8 +47,9 @@ def elements_per_iteration(body: list[str]) -> int:
     return max(steps) if steps else 1
 
 
-def measure(function: str, ghz: float) -> dict:
-    kernel = getattr(_kernels.kernel_module(function), f"{function}_f32")
+def measure(function: str, ghz: float, common: bool = False) -> dict:
+    """The kernel's loop (or, with `common`, its common path's, fastmath._loops)."""
+    kernel = getattr(_kernels.kernel_module(function), f"{function}_f32" + ("_common" if common else ""))
 
     def loop(x, out):
         for i in range(x.size):
@@ -73,10 +75,12 @@ def main(ghz: float = 2.6):
     print(f"| function | instructions / iteration (vector) | elements / iteration | vector instructions / element | "
           f"ns / element | cycles / element at {ghz} GHz | vector instructions / cycle |")
     print("|---|---|---|---|---|---|---|")
-    for function in FUNCTIONS:
-        r = measure(function, ghz)
+    for function, common in [(f, c) for f in FUNCTIONS for c in (False, True)]:
+        if common and not hasattr(_kernels.kernel_module(function), f"{function}_f32_common"):
+            continue
+        r = measure(function, ghz, common)
         per_element = r["vector"] / r["elements"]
-        print(f"| {function} | {r['instructions']} ({r['vector']}) | {r['elements']} | {per_element:.2f} | {r['ns']:.3f} | "
+        print(f"| {function}{' (common path)' if common else ''} | {r['instructions']} ({r['vector']}) | {r['elements']} | {per_element:.2f} | {r['ns']:.3f} | "
               f"{r['cycles']:.2f} | {per_element / r['cycles']:.2f} |", flush=True)
 
 

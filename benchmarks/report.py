@@ -27,6 +27,8 @@ def main(path):
         if j:
             row += f"{j.get('fastmath', float('nan')):8.3f} {j.get('libm', float('nan')):9.3f} " \
                    f"{j.get('libm', float('nan')) / j.get('fastmath', float('nan')):6.2f}"
+        if "copyto" in u:
+            row += f" | np.copyto {u['copyto']:.3f} ns: copyto / fastmath {u['copyto'] / u.get('fastmath', float('nan')):.2f}"
         print(row)
     passes = sorted(k for k in med if k[0].startswith("pass-"))
     if passes:

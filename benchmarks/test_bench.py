@@ -3,8 +3,10 @@
 Run with `make bench`, which prints the ratio table (benchmarks/report.py). Each group
 times both sides on the same array in the same process; compare medians. Ufuncs are timed
 on float32 and on float64 (the same values, widened), and on random float32 bit patterns
-("float32 bits": every exponent, NaN, inf, subnormals); @njit loops on float32 (float64
-scalars in @njit code run the C library on both sides).
+("float32 bits": every exponent, NaN, inf, subnormals), and in two other layouts of the same
+float32 values: "float32 out=x" (in place: each round on a fresh copy, the copy untimed) and
+"float32 x[::2]" (a strided view: every other element of an array twice the size); @njit
+loops on float32 (float64 scalars in @njit code run the C library on both sides).
 """
 import numba
 import numpy as np
@@ -50,17 +52,39 @@ def loop_for(kind, function):
 
 
 @pytest.mark.parametrize("n", SIZES)
-@pytest.mark.parametrize("dtype", ["float32", "float64", "float32 bits"])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float32 bits", "float32 out=x", "float32 x[::2]"])
 @pytest.mark.parametrize("function", FUNCTIONS)
 @pytest.mark.parametrize("side", ["fastmath", "peer"])
 def test_ufunc(benchmark, function, dtype, n, side):
-    x = data(function, n, "bits" if dtype.endswith("bits") else np.dtype(dtype).type)
+    x = data(function, n, "bits" if dtype.endswith("bits") else np.dtype(dtype.split()[0]).type)
     out = np.empty_like(x)
     f = getattr(fastmath, function) if side == "fastmath" else peer(function)[1]
     benchmark.group = f"ufunc-{function}-{dtype}-{n}"
     benchmark.extra_info.update(function=function, n=n, side=side, kind="ufunc", dtype=dtype)
     with np.errstate(all="ignore"):  # (random bits: NaN, overflow and invalid inputs)
-        benchmark(f, x, out=out)
+        if dtype.endswith("out=x"):
+            work = np.empty_like(x)
+
+            def fresh_copy():
+                np.copyto(work, x)
+                return (work,), {"out": work}
+            benchmark.pedantic(f, setup=fresh_copy, rounds=max(7, min(101, (1 << 26) // n)), warmup_rounds=1)
+        elif dtype.endswith("x[::2]"):
+            benchmark(f, np.repeat(x, 2)[::2], out=out)
+        else:
+            benchmark(f, x, out=out)
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_copyto_at_the_memory_bound(benchmark, function):
+    """np.copyto of the same float32 array at 2^24 elements (64 MiB, out of cache): the
+    memory-bound floor a ufunc there is compared with (report.py's copyto column)."""
+    n = SIZES[-1]
+    x = data(function, n)
+    out = np.empty_like(x)
+    benchmark.group = f"ufunc-{function}-float32-{n}"
+    benchmark.extra_info.update(function=function, n=n, side="copyto", kind="ufunc", dtype="float32")
+    benchmark(np.copyto, out, x)
 
 
 @pytest.mark.parametrize("n", SIZES)

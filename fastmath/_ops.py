@@ -117,6 +117,7 @@ add_i32 = _int32_op("add", "a + b in int32 (wrapping).")
 sub_i32 = _int32_op("sub", "a - b in int32 (wrapping).")
 shl_i32 = _int32_op("shl", "a << b in int32, 0 <= b < 32.")
 sar_i32 = _int32_op("ashr", "a >> b in int32 (arithmetic: rounds toward -inf), 0 <= b < 32.")
+and_i32 = _int32_op("and_", "a & b in int32.")
 
 _SCALE_FORMAT = {types.float32: (ir.IntType(32), 127, 23), types.float64: (ir.IntType(64), 1023, 52)}
 
@@ -170,7 +171,7 @@ there, and the loop would not vectorise). Both give the same bits (tests/fastmat
 ldexp_by_multiplies = _ldexp_intrinsic(always_multiply=True)  # the non-AVX-512 code, for the tests
 
 # What kernels are written in (generator.emit imports those a kernel uses, besides `kernel`).
-INTRINSICS = ("fma", "float_bits", "bits_float", "add_i32", "sub_i32", "shl_i32", "sar_i32", "ldexp")
+INTRINSICS = ("fma", "float_bits", "bits_float", "add_i32", "sub_i32", "shl_i32", "sar_i32", "and_i32", "ldexp")
 
 
 # ---- Pointers, for the ufunc loops (fastmath._loops) ---------------------------------------

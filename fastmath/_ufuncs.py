@@ -1,7 +1,8 @@
 """Build each function as a real ``numpy.ufunc`` and make it callable inside ``@numba.njit``.
 
 The ufunc has the loop types of its peer (the contract's ``loops``, in numpy's order):
-``f->f`` (the generated float32 kernel), compiled by Numba's ufunc builder; ``e->e``, the
+``f->f`` (the generated float32 kernel, and its common path, in the loop of ``_loops``:
+vectorised in place and on strided arrays too); ``e->e``, the
 float32 kernel rounded to float16; ``d->d`` as the contract's ``float64`` says (numpy's own
 float64 loop, or libm compiled by Numba); and for longdouble and complex types the peer's
 own loops (numpy.exp ...), borrowed by pointer (``_numpy_loops``). numpy's own type

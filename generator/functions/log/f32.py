@@ -3,7 +3,7 @@ float32 roundings under the 1 ULP budget; special x runs the normal path."""
 import mpmath
 import numpy as np
 
-from fastmath._ops import bits_float, float_bits, fma, sar_i32, shl_i32, sub_i32
+from fastmath._ops import and_i32, bits_float, float_bits, fma, sar_i32, shl_i32, sub_i32
 
 from ...scaffold import CommonPath, ConstantTable, CoreSpec, Scaffold, bits32, exact
 
@@ -18,8 +18,9 @@ ZERO = K.f32(0.0, "float32 zero")
 MANT = K.i32(23, "float32 fraction bits")
 SUB_K = K.i32(149, "a subnormal x is ix 2^-149")
 NO_K = K.i32(0, "int32 zero")
-MIN_NORMAL_BITS = K.bits(0x00800000, "bit pattern of the least normal float32")
-POS_INF_BITS = K.bits(0x7F800000, "bit pattern of +inf as int32")
+MIN_NORMAL_BITS = K.i32(0x00800000, "bit pattern of the least normal float32")
+POS_INF_BITS = K.i32(0x7F800000, "bit pattern of +inf")
+ABS_MASK = K.i32(0x7FFFFFFF, "all bits but the sign")
 
 
 def _atanh_tail(s):
@@ -38,8 +39,8 @@ core_log = CoreSpec("log", _atanh_tail, -S_MAX, S_MAX, "even", "relative", "(2 a
 
 def log_f32(x):
     ix = float_bits(x)
-    ax = ix & 0x7FFFFFFF
-    special = (ix <= 0) | (ix >= POS_INF_BITS)
+    ax = and_i32(ix, ABS_MASK)  # (int32 constants and ops throughout: 16 lanes, not 8)
+    special = (ix <= NO_K) | (ix >= POS_INF_BITS)
     # 1. Subnormal x = ix 2^-149 becomes the normal float ix (exact: ix < 2^23). (A scaling
     #    x * 2^23 would be turned by LLVM into a select of x and x * 2^23, which overflows
     #    for large x.)
@@ -57,8 +58,8 @@ def log_f32(x):
     #    numerator and denominator are f and 2 + f for every other x, and enter by an add
     #    and a multiply (selecting the division's operands, LLVM makes a second division).
     den = TWO + f
-    num_add = -f - ONE if ax == 0 else (-f if ix < 0 else ZERO)
-    den_mul = ZERO if (ix <= 0) & (ax <= POS_INF_BITS) else ONE
+    num_add = -f - ONE if ax == NO_K else (-f if ix < NO_K else ZERO)
+    den_mul = ZERO if (ix <= NO_K) & (ax <= POS_INF_BITS) else ONE
     q = (f + num_add) / (den * den_mul)
     s = ZERO if special else q
     # 2 ds = 2 e / (2 + f) = e (1 - s), to well below the last bit of 2s.
@@ -79,11 +80,13 @@ def log_f32(x):
 
 
 def log_f32_common(x):
-    # Positive normal finite x: log_f32 without steps 1 and 6 (xs = x, k needs no subnormal
-    # offset, q = f / (2 + f): f + 0 = f as f = m - 1 is never -0, and (2 + f) 1 = 2 + f).
-    bits = float_bits(x)
-    k = sar_i32(sub_i32(bits, SQRT_HALF_BITS), MANT)
-    m = bits_float(sub_i32(bits, shl_i32(k, MANT)))
+    # Positive normal x: log_f32 without steps 1 and 6 (xs = x, k needs no subnormal offset,
+    # q = f / (2 + f): f + 0 = f as f = m - 1 is never -0, and (2 + f) 1 = 2 + f). +inf and
+    # NaN (any sign): log_f32's step 6, x + q with the same q (finite: steps 2-3 as for any
+    # bits).
+    ix = float_bits(x)
+    k = sar_i32(sub_i32(ix, SQRT_HALF_BITS), MANT)
+    m = bits_float(sub_i32(ix, shl_i32(k, MANT)))
     kf = np.float32(k)
     f = m - ONE
     s = f / (TWO + f)
@@ -93,12 +96,16 @@ def log_f32_common(x):
     a = kf * LN2_HI
     hi = a + (s + s)
     lo = (s + s) - (hi - a)
-    return hi + (tail + fma(kf, LN2_LO, lo))
+    y = hi + (tail + fma(kf, LN2_LO, lo))
+    if and_i32(ix, ABS_MASK) >= POS_INF_BITS:
+        y = x + s
+    return y
 
 
 def log_f32_is_common(x):
-    ix = float_bits(x)
-    return (ix >= MIN_NORMAL_BITS) & (ix < POS_INF_BITS)
+    """Positive normal x, +inf and positive NaN (np.nan: data with missing values keeps the
+    common path); one compare (a second one, for negative NaN, cost 15% of the loop)."""
+    return float_bits(x) >= MIN_NORMAL_BITS
 
 
 SCAFFOLD = Scaffold(
@@ -127,7 +134,8 @@ SCAFFOLD = Scaffold(
     constants=K.named(globals()),
     kernel=log_f32,
     common=CommonPath(log_f32_common, log_f32_is_common, (
-        "Common path, positive normal finite x: steps 2-5 alone (no subnormal offset, no",
-        "   special-value operands or select), the same operations on the same values there.",
+        "Common path, positive normal x: steps 2-5 alone (no subnormal offset, no special-value",
+        "   operands for the division), the same operations on the same values; +inf and",
+        "   positive NaN: step 6's x + q, q = s from the same division.",
     )),
 )

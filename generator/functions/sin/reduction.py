@@ -3,7 +3,7 @@ by sin and cos."""
 import mpmath
 import numpy as np
 
-from fastmath._ops import bits_float, float_bits, fma
+from fastmath._ops import and_i32, bits_float, float_bits, fma
 
 from ...scaffold import ConstantTable, bits64, exact, int64
 
@@ -38,7 +38,9 @@ SHIFT = K.f64(1.5 * 2**52, "0x1.8p52: adding it rounds to an integer kept in the
 _ZH = _P[0] + _P[1]
 ZH = K.f64(_ZH, "RN(P0 + P1): reduce_quadrant's zh for |x| < 2^25")
 ZL = K.f64((_P[1] - (_ZH - _P[0])) + _P[2], "(P1 - (ZH - P0)) + P2: its zl for 0 < |x| < 2^25")
-COMMON_LIMIT_BITS = K.bits((1 + 1 + 150) << 23, "bits of 2^25: the common path's |x| bound (E <= 1)")
+COMMON_LIMIT_BITS = K.i32((1 + 1 + 150) << 23, "bits of 2^25: the common path's |x| bound (E <= 1)")
+NONFINITE_BITS = K.i32(0x7F800000, "bits of +inf: |x| bits at or above it are ±inf and NaN")
+ABS_MASK = K.i32(0x7FFFFFFF, "all bits but the sign")
 
 
 def reduce_quadrant(x):
@@ -80,8 +82,11 @@ def reduce_quadrant_common(x):
 
 
 def is_common_argument(x):
-    """|x| < 2^25: reduce_quadrant_common applies (NaN and ±inf are not common)."""
-    return (float_bits(x) & 0x7FFFFFFF) < COMMON_LIMIT_BITS
+    """|x| < 2^25, where reduce_quadrant_common applies, or x not finite (NaN and ±inf
+    meet the same operations as in reduce_quadrant, with another finite z, and give the
+    same NaN: data with missing values keeps the common path)."""
+    ax = and_i32(float_bits(x), ABS_MASK)  # (int32: 16 lanes in the loop's range test)
+    return (ax < COMMON_LIMIT_BITS) | (ax >= NONFINITE_BITS)
 
 
 def from_quadrant(s, c, n):
@@ -97,6 +102,7 @@ CONSTANTS = K.named(globals())
 COMMON_METHOD = (
     "Common path, |x| < 2^25 (E <= 1): rint(P0 2^(E-2)) = 0, so z is the constant",
     "   ZH + ZL that step 2 computes for those x; the same steps 3-5 then give the same bits.",
+    "   NaN and ±inf take it too: with any finite z they give the same NaN (and flag).",
 )
 METHOD = (
     "1. One branch-free path for every float32 x, no table: x = M 2^E with M an integer,",
