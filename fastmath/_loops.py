@@ -24,6 +24,7 @@ which names its cache file.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
 import itertools
@@ -32,7 +33,7 @@ import types as pytypes
 import numba
 from numba import types
 
-from ._ops import address_of, float32_pointer, stack_float32
+from ._ops import address_of, data_address, float32_pointer, stack_float32
 
 BLOCK = 512  # elements per block: one common-path decision, and the strided loop's buffer
 _uncached = itertools.count()  # names the loops compiled without a cache name
@@ -46,7 +47,7 @@ def _no_common_path(x):
 
 
 # Each loop's own globals replace these (compile_loop).
-KERNEL = COMMON = IS_COMMON = RUN = RUN_IN_PLACE = _no_common_path
+KERNEL = COMMON = IS_COMMON = RUN = RUN_IN_PLACE = BLOCKS = _no_common_path
 HAS_COMMON = False
 
 
@@ -80,10 +81,8 @@ def _run_in_place(x, count):
             x[i] = KERNEL(x[i])
 
 
-def _loop(args, dimensions, steps, data):
-    n = dimensions[0]
-    src, dst = args[0], args[1]
-    src_step, dst_step = steps[0], steps[1]
+def _blocks(src, dst, n, src_step, dst_step):
+    """dst[i] = f(src[i]) for i < n, from and to addresses with steps in bytes."""
     src_contiguous, dst_contiguous = src_step == 4, dst_step == 4
     if src_contiguous and dst_contiguous:
         in_place = address_of(src) == address_of(dst)
@@ -115,11 +114,28 @@ def _loop(args, dimensions, steps, data):
                 float32_pointer(dst, (start + i) * dst_step)[0] = buffer[i]
 
 
+def _loop(args, dimensions, steps, data):
+    BLOCKS(args[0], args[1], dimensions[0], steps[0], steps[1])
+
+
+def _array_loop(src, dst):
+    BLOCKS(data_address(src), data_address(dst), src.size, src.strides[0], dst.strides[0])
+
+
 def compile_loop(kernel, common=None, is_common=None, cache_name: str | None = None, options=None):
     """The float32 ufunc loop (a Numba cfunc: ``.address``) over ``kernel``, with the common
     path ``common`` on blocks where ``is_common`` holds for every input (both or neither).
     Cached on disk under ``cache_name`` (which must name the kernels' code: a published
     version's function and a hash of its source), compiled in-process without one."""
+    namespace = _namespace(kernel, common, is_common, cache_name, options)
+    loop = pytypes.FunctionType(_loop.__code__, namespace, _loop.__name__)
+    loop.__qualname__ = f"float32_loop_{namespace['SUFFIX']}"
+    return numba.cfunc(SIGNATURE, nopython=True, cache=cache_name is not None, **(options or {}))(loop)
+
+
+def _namespace(kernel, common, is_common, cache_name, options) -> dict:
+    """The globals of one loop's functions: the kernels, and the block functions compiled
+    over them."""
     if (common is None) != (is_common is None):
         raise ValueError("a common path needs both the kernel (common) and its range (is_common)")
     namespace = dict(_loop.__globals__)
@@ -132,21 +148,36 @@ def compile_loop(kernel, common=None, is_common=None, cache_name: str | None = N
     # names are the loop's too: a cached loop calls them by symbol, and symbols are made
     # from qualified names and a per-process counter, so a shared name could resolve to
     # another loop's function compiled earlier in the same process.
-    suffix = cache_name or f"uncached_{next(_uncached)}"
-    for name, template in (("RUN", _run), ("RUN_IN_PLACE", _run_in_place)):
+    suffix = namespace["SUFFIX"] = cache_name or f"uncached_{next(_uncached)}"
+    for name, template in (("RUN", _run), ("RUN_IN_PLACE", _run_in_place), ("BLOCKS", _blocks)):
         block_function = pytypes.FunctionType(template.__code__, namespace, template.__name__)
         block_function.__qualname__ = f"{template.__name__.lstrip('_')}_{suffix}"
         namespace[name] = numba.njit(**(options or {}))(block_function)
-    loop = pytypes.FunctionType(_loop.__code__, namespace, _loop.__name__)
-    loop.__qualname__ = f"float32_loop_{suffix}"
-    return numba.cfunc(SIGNATURE, nopython=True, cache=cache_name is not None, **(options or {}))(loop)
+    return namespace
 
 
-def common_path_of(kernel, function: str) -> tuple:
+@functools.cache
+def array_loop(kernel):
+    """loop(src, dst): dst[i] = kernel(src[i]) over 1-D float32 arrays (any strides, the
+    same array in place), with the common path defined next to the kernel, as the ufunc's
+    loop runs them; compiled in-process with the kernels' options (numpy's error model, no
+    fastmath flags whoever calls it first). The Numba pass's float32 array path and the
+    float16 loop call it."""
+    options = {"error_model": "numpy", "fastmath": False}
+    namespace = _namespace(kernel, *common_path_of(kernel), None, options)
+    loop = pytypes.FunctionType(_array_loop.__code__, namespace, _array_loop.__name__)
+    name = getattr(kernel, "__name__", "kernel")
+    loop.__qualname__ = f"{name}_array_loop_{namespace['SUFFIX']}"
+    return numba.njit(**options)(loop)
+
+
+def common_path_of(kernel, function: str | None = None) -> tuple:
     """(common, is_common): the common path defined next to a kernel in its module
-    (``<function>_f32_common``, ``<function>_f32_is_common``), or (None, None)."""
-    namespace = getattr(kernel, "py_func", kernel).__globals__
-    return namespace.get(f"{function}_f32_common"), namespace.get(f"{function}_f32_is_common")
+    (``<function>_f32_common``, ``<function>_f32_is_common``; by default named after the
+    kernel's own function), or (None, None)."""
+    py_func = getattr(kernel, "py_func", kernel)
+    name = f"{function}_f32" if function else py_func.__name__
+    return py_func.__globals__.get(f"{name}_common"), py_func.__globals__.get(f"{name}_is_common")
 
 
 def module_loop(module, function: str, version: str, options=None):

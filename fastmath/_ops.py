@@ -82,19 +82,6 @@ def vectorise_ordered_reductions() -> None:
     llvm.set_option("fastmath", "-force-ordered-reductions")
 
 
-@functools.cache
-def kernel_loop(kernel):
-    """dst[i] = kernel(src[i]) over 1-D arrays, compiled as its own function (so LLVM
-    vectorises it before any caller inlines it) with the kernels' options: numpy's error
-    model, no fastmath flags whoever calls it first, and no numpy error checks on the way."""
-    def loop(src, dst):
-        for i in range(src.size):
-            dst[i] = kernel(src[i])
-    name = getattr(kernel, "__name__", "kernel")
-    loop.__name__ = loop.__qualname__ = f"{name}_loop"
-    return numba.njit(error_model="numpy", fastmath=False)(loop)
-
-
 def _int32_op(name: str, doc: str):
     """An int32 (op) int32 -> int32 intrinsic: one LLVM i32 instruction, wrapping as C does.
     Numba widens int32 arithmetic to int64, and the widened ops then take two vectors of
@@ -215,3 +202,16 @@ def address_of(typingctx, pointer):
         return builder.ptrtoint(args[0], context.get_value_type(types.intp))
 
     return types.intp(pointer), codegen
+
+
+@intrinsic
+def data_address(typingctx, array):
+    """An array's data pointer, as a void pointer."""
+    if not isinstance(array, types.Array):
+        return None
+
+    def codegen(context, builder, signature, args):
+        data = context.make_array(array)(context, builder, value=args[0]).data
+        return builder.bitcast(data, ir.IntType(8).as_pointer())
+
+    return types.voidptr(array), codegen

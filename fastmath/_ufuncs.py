@@ -25,9 +25,9 @@ from numba.extending import overload
 from numba.np.ufunc.ufuncbuilder import UFuncBuilder
 
 from . import _kernels, _libm
-from ._loops import common_path_of, compile_loop, module_loop
+from ._loops import array_loop, common_path_of, compile_loop, module_loop
 from ._numpy_loops import loop_of
-from ._ops import kernel_loop, vectorise_ordered_reductions
+from ._ops import vectorise_ordered_reductions
 from .contract import CONTRACTS
 
 
@@ -180,7 +180,7 @@ def _half_compute(kernel32):
     def compute(x, out):
         wide = x.astype(np.float32)
         result = np.empty_like(wide)
-        kernel_loop(kernel32)(wide, result)  # compiled on the first float16 call
+        array_loop(kernel32)(wide, result)  # compiled on the first float16 call
         raised = _flags.saved()  # the kernel's flags, which the cast below would clear
         out[...] = result
         _flags.restore(raised)

@@ -82,7 +82,8 @@ from numba.core.untyped_passes import InlineInlinables
 from numba.extending import overload
 
 from . import _kernels
-from ._ops import kernel_loop, vectorise_ordered_reductions
+from ._loops import array_loop
+from ._ops import vectorise_ordered_reductions
 from .contract import CONTRACTS
 
 __all__ = ["jit", "enable_numba", "disable_numba", "numba_enabled", "is_enabled", "FastmathCompiler", "left_to_numba"]
@@ -114,11 +115,12 @@ def _kernel_ufunc(function):
 
 
 def _flat_loop(function):
-    """dst[i] = kernel(src[i]) over 1-D float32 arrays (``fastmath._ops.kernel_loop``), its
+    """dst[i] = kernel(src[i]) over 1-D float32 arrays (``fastmath._loops.array_loop``: the
+    ufunc's blocks and common path, in place too), its
     own function so LLVM vectorises it before it is inlined (written inline, the loop was left
     scalar in some callers: after reshape(-1) for sin, 2x slower). The float32 array path
     outside parallel=True functions."""
-    return kernel_loop(_kernel(function))
+    return array_loop(_kernel(function))
 
 
 # ---- Dispatch functions and their overloads -------------------------------------------

@@ -1,5 +1,6 @@
 """The float32 ufunc loop (fastmath._loops): every memory layout gives the kernel's bits, in
 place runs vectorised, and a common path is taken exactly for blocks of common inputs."""
+import functools
 import time
 
 import numba
@@ -8,7 +9,8 @@ import pytest
 
 import fastmath
 from fastmath import _loops
-from fastmath._ops import float_bits, kernel_loop
+from fastmath._loops import array_loop
+from fastmath._ops import float_bits
 from fastmath._ufuncs import make_ufunc
 from fastmath._libm import float64_kernel
 from fastmath.contract import FUNCTIONS
@@ -22,11 +24,24 @@ def _inputs(n, seed=0):
     return rng.integers(0, 2**32, n, dtype=np.uint64).astype(np.uint32).view(np.float32)
 
 
-def _expected(function, x):
+def _kernel(function):
     from fastmath import _kernels
-    kernel = getattr(_kernels.kernel_module(function), f"{function}_f32")
+    return getattr(_kernels.kernel_module(function), f"{function}_f32")
+
+
+@functools.cache
+def _element_by_element(kernel):
+    """The reference: the kernel alone (no common path), one element after another."""
+    @numba.njit(error_model="numpy")
+    def loop(x, out):
+        for i in range(x.size):
+            out[i] = kernel(x[i])
+    return loop
+
+
+def _expected(function, x):
     out = np.empty_like(x)
-    kernel_loop(kernel)(np.ascontiguousarray(x), out)
+    _element_by_element(_kernel(function))(np.ascontiguousarray(x), out)
     return out
 
 
@@ -49,6 +64,22 @@ def test_every_layout_gives_the_kernel_bits(function, n):
         results["in place"] = in_place
     for layout, y in results.items():
         assert np.array_equal(y.view(np.int32), expected.view(np.int32)), layout
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_array_loop_gives_the_kernel_bits_in_every_layout(function):
+    """The Numba pass's (and float16's) array loop: the same blocks and common path."""
+    loop = array_loop(_kernel(function))
+    base = _inputs(3 * 1500, seed=2)
+    expected = _expected(function, base[::3])
+    contiguous, strided_out = np.ascontiguousarray(base[::3]), np.empty(2 * 1500, np.float32)[::2]
+    out = np.empty_like(contiguous)
+    with np.errstate(all="ignore"):
+        loop(contiguous, out)
+        loop(base[::3], strided_out)
+        loop(contiguous, contiguous)  # in place, last
+    for y in (out, strided_out, contiguous):
+        assert np.array_equal(y.view(np.int32), expected.view(np.int32))
 
 
 def test_broadcast_scalar_and_zero_size():

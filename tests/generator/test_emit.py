@@ -34,6 +34,12 @@ def test_rendered_kernel_announces_itself_and_parses(function):
     assigned = {t.id: node.value for node in tree.body if isinstance(node, ast.Assign) for t in node.targets}
     assert ast.literal_eval(assigned["PROVENANCE"]) == PROVENANCE
     assert f"def {function}_f32(x):" in source and "Method:" in source
+    common = get_scaffold(function).common
+    assert (f"def {function}_f32_common(x):" in source) == (common is not None)
+    if common is not None:  # after the kernel, with its range, its helpers and its Method lines
+        assert source.index("# ---- Common path") > source.index(f"def {function}_f32(x):")
+        assert f"def {function}_f32_is_common(x):" in source and common.method[0] in source
+        assert all(f"def {h.__name__}(" in source for h in common.helpers)
 
 
 def test_emitted_core_is_bit_identical_to_program_evaluation(tmp_path):
