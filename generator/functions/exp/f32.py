@@ -2,9 +2,9 @@
 counts against the 1 ULP, so the reduction keeps what r's rounding loses."""
 import mpmath
 
-from fastmath._ops import float_bits, fma, ldexp, sub_i32
+from fastmath._ops import and_i32, float_bits, fma, ldexp, sub_i32
 
-from ...scaffold import LN2, ConstantTable, CoreSpec, Scaffold, bits32, exact, f32
+from ...scaffold import LN2, CommonPath, ConstantTable, CoreSpec, Scaffold, bits32, exact, f32
 
 K = ConstantTable()
 INV_LN2 = K.f32(exact(lambda: 1 / mpmath.log(2)), "RN32(1/ln 2)")
@@ -17,7 +17,10 @@ CLAMP_LO = K.f32(-104.0, "exp(-104) < 2^-150: rounds to +0 in float32")
 CLAMP_HI = K.f32(89.0, "exp(89) > 2^128: rounds to +inf in float32")
 ZERO = K.f32(0.0, "float32 zero")
 TINY = K.f32(2.0**-26, "for |r| < 2^-26, e^r rounds to 1 (and r^2 would underflow)")
-NEG_INF_BITS = K.bits(-0x00800000, "bit pattern of -inf as int32")
+NEG_INF_BITS = K.i32(-0x00800000, "bit pattern of -inf as int32")
+NONFINITE_BITS = K.i32(0x7F800000, "bits of +inf: |x| bits at or above it are ±inf and NaN")
+COMMON_LIMIT_BITS = K.i32(bits32(89.0), "bits of 89 = CLAMP_HI: the common path's |x| bound (CLAMP_LO = -104)")
+ABS_MASK = K.i32(0x7FFFFFFF, "all bits but the sign")
 
 
 def _expm1_tail(r):
@@ -36,7 +39,7 @@ core_exp = CoreSpec("exp", _expm1_tail, -R_MAX, R_MAX, "poly", "relative", "(e^r
 
 def exp_f32(x):
     ix = float_bits(x)
-    nonfinite = (ix & 0x7FFFFFFF) >= 0x7F800000
+    nonfinite = and_i32(ix, ABS_MASK) >= NONFINITE_BITS  # (int32: 16 lanes, not 8)
     # 1. Non-finite x goes around the arithmetic (integer tests and selects raise no flags).
     xf = ZERO if nonfinite else x
     xf = min(max(xf, CLAMP_LO), CLAMP_HI)
@@ -56,6 +59,25 @@ def exp_f32(x):
     if nonfinite:
         y = ZERO if ix == NEG_INF_BITS else x
     return y
+
+
+def exp_f32_common(x):
+    # |x| <= 89: exp_f32 without steps 1 and 6's set-asides (x is finite and the clamp
+    # leaves it as it is); steps 2-5 are the same operations on the same values.
+    kf = fma(x, INV_LN2, SHIFT)
+    k = sub_i32(float_bits(kf), SHIFT_BITS)
+    kf = kf - SHIFT
+    r_hi = fma(-kf, LN2_HI, x)
+    r = fma(-kf, LN2_LO, r_hi)
+    r_err = fma(-kf, LN2_LO, r_hi - r)
+    if abs(r) < TINY:
+        r = ZERO
+    t = r + fma(r * r, core_exp(r), r_err)
+    return ldexp(t + ONE, k)
+
+
+def exp_f32_is_common(x):
+    return and_i32(float_bits(x), ABS_MASK) <= COMMON_LIMIT_BITS
 
 
 SCAFFOLD = Scaffold(
@@ -85,4 +107,8 @@ SCAFFOLD = Scaffold(
     cores=(core_exp,),
     constants=K.named(globals()),
     kernel=exp_f32,
+    common=CommonPath(exp_f32_common, exp_f32_is_common, (
+        "Common path, |x| <= 89: steps 2-5 alone (x finite, and inside the clamp), the same",
+        "   operations on the same values.",
+    )),
 )
