@@ -17,8 +17,7 @@ CLAMP_LO = K.f32(-104.0, "exp(-104) < 2^-150: rounds to +0 in float32")
 CLAMP_HI = K.f32(89.0, "exp(89) > 2^128: rounds to +inf in float32")
 ZERO = K.f32(0.0, "float32 zero")
 TINY = K.f32(2.0**-26, "for |r| < 2^-26, e^r rounds to 1 (and r^2 would underflow)")
-NEG_INF_BITS = K.i32(-0x00800000, "bit pattern of -inf as int32")
-NONFINITE_BITS = K.i32(0x7F800000, "bits of +inf: |x| bits at or above it are ±inf and NaN")
+NEG_INF_BITS = K.bits(-0x00800000, "bit pattern of -inf as int32")
 COMMON_LIMIT_BITS = K.i32(bits32(89.0), "bits of 89 = CLAMP_HI: the common path's |x| bound (CLAMP_LO = -104)")
 ABS_MASK = K.i32(0x7FFFFFFF, "all bits but the sign")
 
@@ -39,7 +38,9 @@ core_exp = CoreSpec("exp", _expm1_tail, -R_MAX, R_MAX, "poly", "relative", "(e^r
 
 def exp_f32(x):
     ix = float_bits(x)
-    nonfinite = and_i32(ix, ABS_MASK) >= NONFINITE_BITS  # (int32: 16 lanes, not 8)
+    # (These tests stay in int64: written in int32 (and_i32, v9), LLVM moved the clamp's
+    # min/max ahead of the select that sets NaN aside in scalar code: 'invalid' for NaN.)
+    nonfinite = (ix & 0x7FFFFFFF) >= 0x7F800000
     # 1. Non-finite x goes around the arithmetic (integer tests and selects raise no flags).
     xf = ZERO if nonfinite else x
     xf = min(max(xf, CLAMP_LO), CLAMP_HI)
