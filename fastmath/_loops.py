@@ -39,6 +39,10 @@ from ._ops import address_of, data_address, float32_pointer, stack_float32
 BLOCK = 512  # elements per block: one common-path decision, and the strided loop's buffer
 CHUNK = 64  # elements per step of the common-path test
 _uncached = itertools.count()  # names the loops compiled without a cache name
+# The kernels' own compile options, explicit: numpy's error model (no exception checks in the
+# loop), and no fastmath flags whoever compiles first (a loop first built inside a
+# fastmath=True caller would otherwise inherit them).
+OPTIONS = {"error_model": "numpy", "fastmath": False}
 SIGNATURE = types.void(types.CPointer(types.voidptr), types.CPointer(types.intp),
                        types.CPointer(types.intp), types.voidptr)
 
@@ -137,13 +141,21 @@ def _array_loop(src, dst):
 
 def compile_loop(kernel, common=None, is_common=None, cache_name: str | None = None, options=None):
     """The float32 ufunc loop (a Numba cfunc: ``.address``) over ``kernel``, with the common
-    path ``common`` on blocks where ``is_common`` holds for every input (both or neither).
+    path ``common`` on blocks where ``is_common`` holds for every input (both or neither);
+    compiled with ``options`` (default ``OPTIONS``).
     Cached on disk under ``cache_name`` (which must name the kernels' code: a published
     version's function and a hash of its source), compiled in-process without one."""
+    options = options or OPTIONS
     namespace = _namespace(kernel, common, is_common, cache_name, options)
-    loop = pytypes.FunctionType(_loop.__code__, namespace, _loop.__name__)
-    loop.__qualname__ = f"float32_loop_{namespace['SUFFIX']}"
-    return numba.cfunc(SIGNATURE, nopython=True, cache=cache_name is not None, **(options or {}))(loop)
+    loop = _instance(_loop, namespace, f"float32_loop_{namespace['SUFFIX']}")
+    return numba.cfunc(SIGNATURE, nopython=True, cache=cache_name is not None, **options)(loop)
+
+
+def _instance(template, namespace: dict, qualname: str):
+    """A copy of a template function's code with its own globals and qualified name."""
+    function = pytypes.FunctionType(template.__code__, namespace, template.__name__)
+    function.__qualname__ = qualname
+    return function
 
 
 def _namespace(kernel, common, is_common, cache_name, options) -> dict:
@@ -164,9 +176,8 @@ def _namespace(kernel, common, is_common, cache_name, options) -> dict:
     suffix = namespace["SUFFIX"] = cache_name or f"uncached_{next(_uncached)}"
     for name, template in (("ALL_COMMON", _all_common), ("RUN", _run), ("RUN_IN_PLACE", _run_in_place),
                            ("BLOCKS", _blocks)):
-        block_function = pytypes.FunctionType(template.__code__, namespace, template.__name__)
-        block_function.__qualname__ = f"{template.__name__.lstrip('_')}_{suffix}"
-        namespace[name] = numba.njit(**(options or {}))(block_function)
+        block_function = _instance(template, namespace, f"{template.__name__.lstrip('_')}_{suffix}")
+        namespace[name] = numba.njit(**options)(block_function)
     return namespace
 
 
@@ -174,15 +185,11 @@ def _namespace(kernel, common, is_common, cache_name, options) -> dict:
 def array_loop(kernel):
     """loop(src, dst): dst[i] = kernel(src[i]) over 1-D float32 arrays (any strides, the
     same array in place), with the common path defined next to the kernel, as the ufunc's
-    loop runs them; compiled in-process with the kernels' options (numpy's error model, no
-    fastmath flags whoever calls it first). The Numba pass's float32 array path and the
-    float16 loop call it."""
-    options = {"error_model": "numpy", "fastmath": False}
-    namespace = _namespace(kernel, *common_path_of(kernel), None, options)
-    loop = pytypes.FunctionType(_array_loop.__code__, namespace, _array_loop.__name__)
+    loop runs them; compiled in-process with the kernels' options (``OPTIONS``). The Numba
+    pass's float32 array path and the float16 loop call it."""
+    namespace = _namespace(kernel, *common_path_of(kernel), None, OPTIONS)
     name = getattr(kernel, "__name__", "kernel")
-    loop.__qualname__ = f"{name}_array_loop_{namespace['SUFFIX']}"
-    return numba.njit(**options)(loop)
+    return numba.njit(**OPTIONS)(_instance(_array_loop, namespace, f"{name}_array_loop_{namespace['SUFFIX']}"))
 
 
 def common_path_of(kernel, function: str | None = None) -> tuple:

@@ -36,7 +36,6 @@ from .contract import CONTRACTS
 # caller's flags, and with fastmath=True there LLVM rewrote the kernel's arithmetic (log
 # differed from its kernel on 12% of inputs, on an empty cache).
 LOOP_OPTIONS = {"fastmath": False}
-_LOOP32_OPTIONS = LOOP_OPTIONS | {"error_model": "numpy"}
 
 
 @dataclass(frozen=True)
@@ -213,8 +212,7 @@ def make_ufunc(function: str, kernel32, kernel64, doc: str, every_dtype: bool = 
 
     def make(code) -> _Loop:
         if code == "f":
-            return _float32_loop(loop32 or compile_loop(kernel32, *common_path_of(kernel32, function),
-                                                        options=_LOOP32_OPTIONS))
+            return _float32_loop(loop32 or compile_loop(kernel32, *common_path_of(kernel32, function)))
         if code == "d" and not float64_from_peer:
             return _element_loop(kernel64, "float64(float64)")
         if code == "e":
@@ -243,7 +241,7 @@ def build(function: str, version: str | None = None) -> np.ufunc:
     kernel32 = getattr(module, f"{function}_f32")
     kernel64 = _libm.float64_kernel(function)
     ufunc = make_ufunc(function, kernel32, kernel64, _docstring(function, version), every_dtype=True,
-                       loop32=module_loop(module, function, version, _LOOP32_OPTIONS))
+                       loop32=module_loop(module, function, version))
     _register_for_numba(ufunc, kernel32, kernel64)
     return ufunc
 
