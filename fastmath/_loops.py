@@ -38,6 +38,7 @@ from ._ops import address_of, data_address, float32_pointer, stack_float32
 
 BLOCK = 512  # elements per block: one common-path decision, and the strided loop's buffer
 CHUNK = 64  # elements per step of the common-path test
+SMALL = 128  # up to this many contiguous elements, the ufunc loop runs the kernel itself
 _uncached = itertools.count()  # names the loops compiled without a cache name
 # The kernels' own compile options, explicit: numpy's error model (no exception checks in the
 # loop), and no fastmath flags whoever compiles first (a loop first built inside a
@@ -132,7 +133,15 @@ def _blocks(src, dst, n, src_step, dst_step):
 
 
 def _loop(args, dimensions, steps, data):
-    BLOCKS(args[0], args[1], dimensions[0], steps[0], steps[1])
+    n, src_step, dst_step = dimensions[0], steps[0], steps[1]
+    if n <= SMALL and src_step == 4 and dst_step == 4:
+        # A few contiguous elements: the kernel here, not in a block function (that call
+        # cost ~15 ns: 7% of a 16-element call, which was slower than numpy's).
+        x, y = float32_pointer(args[0], 0), float32_pointer(args[1], 0)
+        for i in range(n):
+            y[i] = KERNEL(x[i])
+    else:
+        BLOCKS(args[0], args[1], n, src_step, dst_step)
 
 
 def _array_loop(src, dst):

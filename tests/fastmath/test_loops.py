@@ -15,7 +15,7 @@ from fastmath._ufuncs import make_ufunc
 from fastmath._libm import float64_kernel
 from fastmath.contract import FUNCTIONS
 
-SIZES = (1, 15, 16, 511, 512, 513, 1025, 3000)
+SIZES = (1, 15, 16, _loops.SMALL, _loops.SMALL + 1, 511, 512, 513, 1025, 3000)
 
 
 def _inputs(n, seed=0):

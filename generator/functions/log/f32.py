@@ -43,24 +43,27 @@ def log_f32(x):
     special = (ix <= NO_K) | (ix >= POS_INF_BITS)
     # 1. Subnormal x = ix 2^-149 becomes the normal float ix (exact: ix < 2^23). (A scaling
     #    x * 2^23 would be turned by LLVM into a select of x and x * 2^23, which overflows
-    #    for large x.)
-    subnormal = ax < MIN_NORMAL_BITS
-    xs = np.float32(ix) if subnormal else x
+    #    for large x. Bits and offset come from one select: two selects on the same test
+    #    let LLVM run step 2 twice, for x and for ix, and blend after it.)
+    bits, offset = (float_bits(np.float32(ix)), SUB_K) if ax < MIN_NORMAL_BITS else (ix, NO_K)
     # 2. Reduce. For any bit pattern (special x too) m is in [sqrt(1/2), sqrt(2)) and k is
     #    finite: special x runs through steps 2-5 without raising a flag.
-    bits = float_bits(xs)
     k = sar_i32(sub_i32(bits, SQRT_HALF_BITS), MANT)
     m = bits_float(sub_i32(bits, shl_i32(k, MANT)))
-    kf = np.float32(sub_i32(k, SUB_K if subnormal else NO_K))
+    kf = np.float32(sub_i32(k, offset))
     f = m - ONE
     # 3. The atanh variable. The same division gives special x its flag (step 6): -1/0 =
-    #    -inf with divide-by-zero (x = ±0), 0/0 = NaN with invalid (x < 0, not NaN); the
-    #    numerator and denominator are f and 2 + f for every other x, and enter by an add
-    #    and a multiply (selecting the division's operands, LLVM makes a second division).
-    den = TWO + f
-    num_add = -f - ONE if ax == NO_K else (-f if ix < NO_K else ZERO)
-    den_mul = ZERO if (ix <= NO_K) & (ax <= POS_INF_BITS) else ONE
-    q = (f + num_add) / (den * den_mul)
+    #    -inf with divide-by-zero (x = ±0), 0/0 = NaN with invalid (x < 0, -inf); its
+    #    operands are f and 2 + f for every other x (NaN and +inf too).
+    #    (Integer tests: LLVM compiles a float x <= 0 to a compare that raises invalid for NaN.)
+    nonpositive = (ix <= NO_K) & (ax <= POS_INF_BITS)  # ±0, x < 0 and -inf (not NaN)
+    num = f
+    if nonpositive:
+        num = ZERO
+    if ax == NO_K:
+        num = -ONE
+    den = ZERO if nonpositive else TWO + f
+    q = num / den
     s = ZERO if special else q
     # 2 ds = 2 e / (2 + f) = e (1 - s), to well below the last bit of 2s.
     e = fma(-s, f, f - (s + s))
