@@ -5,8 +5,7 @@ times both sides on the same array in the same process; compare medians. Ufuncs 
 on float32 and on float64 (the same values, widened), and on random float32 bit patterns
 ("float32 bits": every exponent, NaN, inf, subnormals), and in two other layouts of the same
 float32 values: "float32 out=x" (in place: each round on a fresh copy, the copy untimed) and
-"float32 x[::2]" (a strided view: every other element of an array twice the size), and calls
-on 1 and 16 elements (float32 and float64: the per-call cost); @njit
+"float32 x[::2]" (a strided view: every other element of an array twice the size); @njit
 loops on float32 (float64 scalars in @njit code run the C library on both sides).
 """
 import numba
@@ -74,20 +73,6 @@ def test_ufunc(benchmark, function, dtype, n, side):
             benchmark(f, np.repeat(x, 2)[::2], out=out)
         else:
             benchmark(f, x, out=out)
-
-
-@pytest.mark.parametrize("n", [1, 16])
-@pytest.mark.parametrize("dtype", ["float32", "float64"])
-@pytest.mark.parametrize("function", FUNCTIONS)
-@pytest.mark.parametrize("side", ["fastmath", "peer"])
-def test_ufunc_small(benchmark, function, dtype, n, side):
-    """A call on a few elements: mostly the ufunc machinery's own cost (the loop's included)."""
-    x = data(function, 16, np.dtype(dtype).type)[:n].copy()
-    out = np.empty_like(x)
-    f = getattr(fastmath, function) if side == "fastmath" else peer(function)[1]
-    benchmark.group = f"ufunc-{function}-{dtype}-{n}"
-    benchmark.extra_info.update(function=function, n=n, side=side, kind="ufunc", dtype=dtype)
-    benchmark(f, x, out=out)
 
 
 @pytest.mark.parametrize("function", FUNCTIONS)
