@@ -2,6 +2,8 @@
 
 A numpy inner loop (PyUFuncGenericFunction) compiled by Numba as a C callback, over the
 kernel of one published version, in blocks of ``BLOCK`` elements:
+  * up to ``SMALL`` contiguous elements, not in place: the whole call as one block, in the
+    loop itself (a call into the block functions cost ~15 ns, as much as 64 elements);
   * contiguous input and output, distinct or the same array (``out=x``): the kernel over
     each block, vectorised by LLVM. The in-place case is a loop of its own: a loop over two
     pointers that may be equal is vectorised only behind a runtime overlap test, which
@@ -38,7 +40,7 @@ from ._ops import address_of, data_address, float32_pointer, stack_float32
 
 BLOCK = 512  # elements per block: one common-path decision, and the strided loop's buffer
 CHUNK = 64  # elements per step of the common-path test
-SMALL = 128  # up to this many contiguous elements, the ufunc loop runs the kernel itself
+SMALL = 1024  # up to this many contiguous elements (not in place), the ufunc loop runs the kernel itself
 _uncached = itertools.count()  # names the loops compiled without a cache name
 # The kernels' own compile options, explicit: numpy's error model (no exception checks in the
 # loop), and no fastmath flags whoever compiles first (a loop first built inside a
@@ -59,20 +61,19 @@ HAS_COMMON = False
 
 
 def _all_common(x, count):
-    """Whether every x[i], i < count, is in the common path's range: tested CHUNK at a time
-    (a fixed-length min-reduction, vectorised and unrolled; a boolean and-reduction became
-    an early-exit scalar loop for some ranges, and a count was slower), stopping at the
-    first chunk with an uncommon input (a block of random bit patterns then costs one
-    chunk's test, not the block's: that was 12% of exp's time there)."""
-    full = count - count % CHUNK
-    for start in range(0, full, CHUNK):
-        common = np.int32(1)
-        for i in range(CHUNK):
-            common = min(common, np.int32(IS_COMMON(x[start + i])))
-        if common == 0:
-            return False
+    """Whether every x[i], i < count, is in the common path's range: the first CHUNK
+    inputs, then the rest (fixed-length min-reductions, vectorised and unrolled; a boolean
+    and-reduction became an early-exit scalar loop for some ranges, and a count was
+    slower). A block of random bit patterns then costs one chunk's test, not the block's
+    (the test over whole blocks was 12% of exp's time there); a block of common inputs two
+    reductions (one per 64 inputs, as until v11's loop, cost 3-5% of exp, log and cos)."""
+    first = min(CHUNK, count)
     common = np.int32(1)
-    for i in range(full, count):
+    for i in range(first):
+        common = min(common, np.int32(IS_COMMON(x[i])))
+    if common == 0:
+        return False
+    for i in range(first, count):
         common = min(common, np.int32(IS_COMMON(x[i])))
     return common == 1
 
@@ -134,14 +135,20 @@ def _blocks(src, dst, n, src_step, dst_step):
 
 def _loop(args, dimensions, steps, data):
     n, src_step, dst_step = dimensions[0], steps[0], steps[1]
-    if n <= SMALL and src_step == 4 and dst_step == 4:
-        # A few contiguous elements: the kernel here, not in a block function (that call
-        # cost ~15 ns: 7% of a 16-element call, which was slower than numpy's).
+    if n <= SMALL and src_step == 4 and dst_step == 4 and address_of(args[0]) != address_of(args[1]):
+        # Up to SMALL contiguous elements, not in place (in place, LLVM's loop over two
+        # equal pointers runs scalar): the kernel here, not in the block functions, whose
+        # calls cost about 15 ns (exp on 16 elements was 7% slower than numpy, cos on 256 15%,
+        # on 1024 9%).
         x, y = float32_pointer(args[0], 0), float32_pointer(args[1], 0)
         common = np.int32(HAS_COMMON)
-        if HAS_COMMON:
-            for i in range(n):
+        if HAS_COMMON:  # (as _all_common, inline)
+            first = min(CHUNK, n)
+            for i in range(first):
                 common = min(common, np.int32(IS_COMMON(x[i])))
+            if common == 1:
+                for i in range(first, n):
+                    common = min(common, np.int32(IS_COMMON(x[i])))
         if common == 1:
             for i in range(n):
                 y[i] = COMMON(x[i])

@@ -125,7 +125,7 @@ def _is_small(x):
     return (float_bits(x) & 0x7FFFFFFF) < 0x3F800000  # |x| < 1
 
 
-@pytest.mark.parametrize("n", (100, _loops.BLOCK, 3 * _loops.BLOCK + 7))
+@pytest.mark.parametrize("n", (100, _loops.BLOCK, _loops.BLOCK + 100, _loops.SMALL, 3 * _loops.BLOCK + 7))
 def test_common_path_runs_on_blocks_of_common_inputs_only(n):
     compiled = _loops.compile_loop(_plain, _marked, _is_small, options={"error_model": "numpy"})
     ufunc = make_ufunc("exp", _plain, float64_kernel("exp"), "", loop32=compiled)
@@ -133,12 +133,18 @@ def test_common_path_runs_on_blocks_of_common_inputs_only(n):
     big = n // 3  # one uncommon input: its block runs the kernel, the others the common path
     x[big] = 3.0
     y = ufunc(x)
-    block = np.arange(n) // _loops.BLOCK
+    # A contiguous call on up to SMALL elements is one block; strided calls and in place
+    # are blocks of BLOCK.
+    block = np.arange(n) // (n if n <= _loops.SMALL else _loops.BLOCK)
     marked = y != 2 * x
     assert np.array_equal(marked, block != block[big])
+    block = np.arange(n) // _loops.BLOCK
     strided = np.repeat(x, 2)[::2]  # the same values, 8 bytes apart: blocks of the same inputs
     assert np.array_equal(ufunc(strided) != 2 * x, block != block[big])
     assert np.array_equal(ufunc(x, out=np.empty(2 * n, np.float32)[::2]) != 2 * x, block != block[big])
+    in_place = x.copy()
+    ufunc(in_place, out=in_place)
+    assert np.array_equal(in_place != 2 * x, block != block[big])
 
 
 def test_common_path_needs_both_parts():

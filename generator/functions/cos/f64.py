@@ -2,19 +2,19 @@
 from ...scaffold import CommonPath, Scaffold
 from ..sin import reduction
 from ..sin.f64 import core_cos, core_sin
-from ..sin.reduction import from_quadrant, is_common_argument, reduce_quadrant, reduce_quadrant_common
+from ..sin.reduction import SHIFT_NEXT, from_quadrant, is_common_argument, reduce_quadrant, reduce_quadrant_common
 
 
 def cos_f32(x):
     # 1.-3. Reduce (non-finite x is NaN from here on).
-    r, n = reduce_quadrant(x)
-    # 4.-5. Cores; reconstruct: cos x = sin(x + pi/2), quadrant n + 1.
-    return from_quadrant(core_sin(r), core_cos(r), n + 1)
+    r, n = reduce_quadrant(x, SHIFT_NEXT)
+    # 4.-5. Cores; reconstruct: cos x = sin(x + pi/2), n counted one quadrant on.
+    return from_quadrant(core_sin(r), core_cos(r), n)
 
 
 def cos_f32_common(x):
-    r, n = reduce_quadrant_common(x)
-    return from_quadrant(core_sin(r), core_cos(r), n + 1)
+    r, n = reduce_quadrant_common(x, SHIFT_NEXT)
+    return from_quadrant(core_sin(r), core_cos(r), n)
 
 
 def cos_f32_is_common(x):

@@ -3,7 +3,7 @@ import mpmath
 
 from ...scaffold import PI, CommonPath, CoreSpec, Scaffold
 from . import reduction
-from .reduction import from_quadrant, is_common_argument, reduce_quadrant, reduce_quadrant_common
+from .reduction import SHIFT, from_quadrant, is_common_argument, reduce_quadrant, reduce_quadrant_common
 
 core_sin = CoreSpec("sin", mpmath.sin, -PI / 4, PI / 4, "odd", "relative", "sin r")
 core_cos = CoreSpec("cos", mpmath.cos, -PI / 4, PI / 4, "even", "relative", "cos r")
@@ -11,13 +11,13 @@ core_cos = CoreSpec("cos", mpmath.cos, -PI / 4, PI / 4, "even", "relative", "cos
 
 def sin_f32(x):
     # 1.-3. Reduce (non-finite x is NaN from here on).
-    r, n = reduce_quadrant(x)
+    r, n = reduce_quadrant(x, SHIFT)
     # 4.-5. Cores; reconstruct.
     return from_quadrant(core_sin(r), core_cos(r), n)
 
 
 def sin_f32_common(x):
-    r, n = reduce_quadrant_common(x)
+    r, n = reduce_quadrant_common(x, SHIFT)
     return from_quadrant(core_sin(r), core_cos(r), n)
 
 

@@ -33,6 +33,7 @@ NEG_POW = K.int(int64((2048 + 1023 + 152) << 52), "NEG_POW - (e << 52): bits of 
 BIG_BITS = K.bits((BIG_E + 150) << 23, "float32 exponent field of E = 55 (|x| >= 2^78)")
 PIO2 = K.f64(exact(lambda: mpmath.pi / 2), "RN(pi/2)")
 SHIFT = K.f64(1.5 * 2**52, "0x1.8p52: adding it rounds to an integer kept in the low bits")
+SHIFT_NEXT = K.f64(1.5 * 2**52 + 1, "0x1.8p52 + 1: SHIFT with the count one quadrant on (cos x = sin(x + pi/2))")
 # |x| < 2^25 (E <= 1): rint(P0 2^(E-2)) = 0, so f0 = P0 and z is a constant, summed as
 # reduce_quadrant sums it (Python's float arithmetic rounds as float64 does).
 _ZH = _P[0] + _P[1]
@@ -43,9 +44,9 @@ NONFINITE_BITS = K.i32(0x7F800000, "bits of +inf: |x| bits at or above it are ±
 ABS_MASK = K.i32(0x7FFFFFFF, "all bits but the sign")
 
 
-def reduce_quadrant(x):
+def reduce_quadrant(x, shift):
     """(r, n): x = n pi/2 + r for float32 x, |r| <= pi/4 (float64, to 2^-48 relative); n an
-    int64 whose low two bits are n mod 4."""
+    int64 whose low two bits are n mod 4, plus one with shift = SHIFT_NEXT (for cos)."""
     xd = np.float64(x)
     # The float32 exponent field e, e << 52 for the float64 exponent arithmetic.
     ix_exp = float_bits(x) & 0x7F800000
@@ -62,22 +63,22 @@ def reduce_quadrant(x):
     if ix_exp == 0:
         zl = 0.0  # zero and subnormals: x zl is negligible, and r keeps the sign of x = -0
     # x z = n + r (mod 4).
-    nd = fma(xd, zh, SHIFT)
+    nd = fma(xd, zh, shift)
     n = float_bits(nd)
-    r = fma(xd, zl, fma(xd, zh, -(nd - SHIFT))) * PIO2
+    r = fma(xd, zl, fma(xd, zh, -(nd - shift))) * PIO2
     return r, n
 
 
-def reduce_quadrant_common(x):
+def reduce_quadrant_common(x, shift):
     """reduce_quadrant for |x| < 2^25, where its z is the constant ZH + ZL (the same
     operations on the same values: the same r and n)."""
     xd = np.float64(x)
     zl = ZL
     if float_bits(x) & 0x7F800000 == 0:
         zl = 0.0  # zero and subnormals, as in reduce_quadrant
-    nd = fma(xd, ZH, SHIFT)
+    nd = fma(xd, ZH, shift)
     n = float_bits(nd)
-    r = fma(xd, zl, fma(xd, ZH, -(nd - SHIFT))) * PIO2
+    r = fma(xd, zl, fma(xd, ZH, -(nd - shift))) * PIO2
     return r, n
 
 
@@ -113,7 +114,8 @@ METHOD = (
     "   (P0, P1, P2), or (P1, P2, P3) when E >= 55 (x P0 is then a multiple of 4), and",
     "   z = f0 + Q1 + Q2, f0 = Q0 - rint(Q0 2^(E-2)) 2^(2-E) (exact, |f0| <= 2^(1-E)),",
     "   summed to zh + zl by Fast2Sum; |x zh| < 2^26, |x zl| < 2^-27.",
-    "3. n = rint(x zh); r = (x zh - n, one fma) + x zl (one fma), in quadrants, times pi/2.",
+    "3. n = rint(x zh) (for cos, rint(x zh) + 1 from the same rounding); r = (x zh - n, one",
+    "   fma) + x zl (one fma), in quadrants, times pi/2.",
     "   Error < 2^-79 + 2^-52 |r| quadrants; the closest approach of a float32 to a nonzero",
     "   multiple of pi/2 is |x 2/pi - n| = 2^-29.86 quadrants (|x - n pi/2| = 2^-29.2 at",
     "   x = 16367173 2^72), so r is good to 2^-48 relative.",
