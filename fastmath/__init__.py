@@ -28,7 +28,9 @@ def __getattr__(name: str):
     if name in FUNCTIONS:
         return _function(name)
     if name in _NUMBA_PASS_API:
-        from . import numba_pass  # imports numba
+        from . import _startup
+        _startup.defer_numba_blas_check()  # (imports numba)
+        from . import numba_pass
         return getattr(numba_pass, name)
     raise AttributeError(f"module 'fastmath' has no attribute {name!r}")
 
@@ -40,7 +42,9 @@ def _function(name: str):
     that lock anyway, and a thread compiling @njit code that names ``fastmath.exp`` holds it
     while it gets here; a second lock taken before it could deadlock against that thread.
     """
-    from numba.core.compiler_lock import global_compiler_lock  # imports numba
+    from . import _startup
+    _startup.defer_numba_blas_check()  # (imports numba)
+    from numba.core.compiler_lock import global_compiler_lock
     with global_compiler_lock:
         if name not in globals():  # another thread may have built it meanwhile
             from . import _ufuncs

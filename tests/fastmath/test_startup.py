@@ -1,0 +1,39 @@
+"""Start-up (fastmath._startup): using fastmath does not import SciPy's linalg, and @njit code
+that needs a BLAS still finds it. In a fresh interpreter: once anything has compiled or loaded
+in this test process, Numba's BLAS check has run."""
+import os
+import subprocess
+import sys
+import textwrap
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def test_first_use_leaves_scipy_linalg_unimported_and_blas_working():
+    script = textwrap.dedent("""
+        import sys
+        import numba
+        import numpy as np
+        import fastmath
+        assert fastmath.exp(np.ones(3, np.float32))[0] == np.float32(np.e)
+        assert "numba.np.arraymath" in sys.modules  # the module whose import-time check is deferred
+        assert "scipy.linalg" not in sys.modules, "fastmath's first use imported scipy.linalg"
+        import numba.np.arraymath as arraymath
+        assert arraymath._HAVE_BLAS  # SciPy's linalg is installed: the deferred answer is yes
+
+        @numba.njit
+        def dot(a, b):
+            return np.dot(a, b)
+
+        @numba.njit
+        def correlate(a, b):  # the one user of the import-time answer
+            return np.correlate(a, b)
+
+        assert dot(np.arange(3.0), np.arange(3.0)) == 5.0
+        assert "scipy.linalg" in sys.modules  # Numba's own check, when BLAS code compiles
+        assert np.array_equal(correlate(np.ones(5), np.ones(3)), np.full(3, 3.0))
+        print("OK")
+    """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO,
+                         env={**os.environ, "PYTHONPATH": REPO})
+    assert out.returncode == 0 and out.stdout.strip().endswith("OK"), out.stderr[-3000:]
