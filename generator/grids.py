@@ -48,5 +48,7 @@ def max_error(program, target, points, relative: bool = True) -> float:
         err = abs(program.evaluate_mp(u) - exact)
         if relative:
             err /= abs(exact)
+        if mpmath.isnan(err):  # (a NaN result: no bound at all)
+            return float("inf")
         worst = max(worst, err)
     return float(worst)

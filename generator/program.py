@@ -44,6 +44,14 @@ def _fold(op: str, a: list[float]) -> float:
         return float(APPLY[op](*(np.float64(v) for v in a)))
 
 
+def _divide_by_zero(a):
+    """a / 0 as IEEE float division by +0 gives it (mpmath raises): ±inf, NaN for 0 / 0.
+    (A program dividing by the input u is evaluated at u = 0 this way, as in float64.)"""
+    if a == 0 or mpmath.isnan(a):
+        return mpmath.mpf("nan")
+    return mpmath.mpf("inf") if a > 0 else mpmath.mpf("-inf")
+
+
 @dataclass(frozen=True)
 class Node:
     op: str
@@ -200,6 +208,8 @@ class Program:
                 v = mpmath.mpf(u)
             elif node.op == "const":
                 v = mpmath.mpf(node.value)
+            elif node.op == "div" and a[1] == 0:
+                v = _divide_by_zero(a[0])
             else:  # an fma is exact here: product and sum, as if rounded once at the end
                 v = APPLY[node.op](*a)
             vals.append(v)
