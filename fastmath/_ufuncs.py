@@ -225,9 +225,13 @@ def make_ufunc(function: str, kernel32, kernel64, doc: str, every_dtype: bool = 
     types_ = (ctypes.c_char * (2 * len(loops)))(*[n for loop in loops for n in loop.dtypenums])
     name, docb = function.encode(), doc.encode()
     _keepalive.append((loops, funcs, data, types_, name, docb))
-    return _numpy_ufunc_constructor()(
+    ufunc = _numpy_ufunc_constructor()(
         ctypes.addressof(funcs), ctypes.addressof(data), ctypes.cast(types_, ctypes.c_char_p),
         len(loops), 1, 1, _PYUFUNC_NONE, name, docb, 0)
+    # As numpy names its own ufuncs (numpy/_core/multiarray.py): numpy.ma wraps a ufunc by
+    # reading its __qualname__, and pickling and introspection read __module__.
+    ufunc.__module__, ufunc.__qualname__ = "fastmath", function
+    return ufunc
 
 
 def build(function: str, version: str | None = None) -> np.ufunc:

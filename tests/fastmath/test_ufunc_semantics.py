@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import fastmath
-from fastmath.contract import CONTRACTS
+from fastmath.contract import CONTRACTS, FUNCTIONS
 from generator.measure import peer
 
 
@@ -177,3 +177,17 @@ def test_erf_raises_no_warnings_on_special_values():
         warnings.simplefilter("error")
         with np.errstate(all="raise", under="ignore"):
             fastmath.erf(np.repeat(x, 16))
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_named_as_numpy_names_its_ufuncs(function):
+    """__module__ and __qualname__ as numpy sets them on its own: numpy.ma wraps a ufunc by
+    its __qualname__ (numpy.ma imported after numpy.exp was swapped for fastmath's failed),
+    and pickle finds the ufunc again by module and name."""
+    import pickle
+
+    import numpy.ma as ma
+    ufunc = getattr(fastmath, function)
+    assert (ufunc.__module__, ufunc.__qualname__, ufunc.__name__) == ("fastmath", function, function)
+    assert ma.core._MaskedUnaryOperation(ufunc).__qualname__ == function
+    assert pickle.loads(pickle.dumps(ufunc)) is ufunc
