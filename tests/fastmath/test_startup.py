@@ -1,19 +1,12 @@
 """Start-up (fastmath._startup): using fastmath does not import SciPy's linalg, and @njit code
 that needs a BLAS still finds it. In a fresh interpreter: once anything has compiled or loaded
 in this test process, Numba's BLAS check has run."""
-import os
-import subprocess
-import sys
-import textwrap
-
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from .test_import_forms import run_fresh
 
 
 def test_first_use_leaves_scipy_linalg_unimported_and_blas_working():
-    script = textwrap.dedent("""
-        import sys
+    out = run_fresh("""
         import numba
-        import numpy as np
         import fastmath
         assert fastmath.exp(np.ones(3, np.float32))[0] == np.float32(np.e)
         assert "numba.np.arraymath" in sys.modules  # the module whose import-time check is deferred
@@ -32,8 +25,5 @@ def test_first_use_leaves_scipy_linalg_unimported_and_blas_working():
         assert dot(np.arange(3.0), np.arange(3.0)) == 5.0
         assert "scipy.linalg" in sys.modules  # Numba's own check, when BLAS code compiles
         assert np.array_equal(correlate(np.ones(5), np.ones(3)), np.full(3, 3.0))
-        print("OK")
     """)
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO,
-                         env={**os.environ, "PYTHONPATH": REPO})
     assert out.returncode == 0 and out.stdout.strip().endswith("OK"), out.stderr[-3000:]
