@@ -56,7 +56,7 @@ def _no_common_path(x):
 
 
 # Each loop's own globals replace these (compile_loop).
-KERNEL = COMMON = IS_COMMON = RUN = RUN_IN_PLACE = BLOCKS = ALL_COMMON = _no_common_path
+KERNEL = COMMON = IS_COMMON = RUN = RUN_IN_PLACE = BLOCKS = ALL_COMMON = ALL_COMMON_INLINE = _no_common_path
 HAS_COMMON = False
 
 
@@ -144,15 +144,7 @@ def _loop(args, dimensions, steps, data):
         # calls cost about 15 ns (exp on 16 elements was 7% slower than numpy, cos on 256 15%,
         # on 1024 9%).
         x, y = float32_pointer(args[0], 0), float32_pointer(args[1], 0)
-        common = np.int32(HAS_COMMON)
-        if HAS_COMMON:  # (as _all_common, inline)
-            first = min(CHUNK, n)
-            for i in range(first):
-                common = min(common, np.int32(IS_COMMON(x[i])))
-            if common == 1:
-                for i in range(first, n):
-                    common = min(common, np.int32(IS_COMMON(x[i])))
-        if common == 1:
+        if HAS_COMMON and ALL_COMMON_INLINE(x, n):
             for i in range(n):
                 y[i] = COMMON(x[i])
         else:
@@ -205,6 +197,9 @@ def _namespace(kernel, common, is_common, cache_name, options) -> dict:
                            ("BLOCKS", _blocks)):
         block_function = _instance(template, namespace, f"{template.__name__.lstrip('_')}_{suffix}")
         namespace[name] = numba.njit(**options)(block_function)
+    # The same test inlined by Numba into the loop itself (its small calls make no calls).
+    namespace["ALL_COMMON_INLINE"] = numba.njit(inline="always", **options)(
+        _instance(_all_common, namespace, f"all_common_inline_{suffix}"))
     return namespace
 
 
