@@ -62,23 +62,24 @@ def reduce_quadrant(x, shift):
     zl = (q1 - (zh - f0)) + q2
     if ix_exp == 0:
         zl = 0.0  # zero and subnormals: x zl is negligible, and r keeps the sign of x = -0
-    # x z = n + r (mod 4).
-    nd = fma(xd, zh, shift)
-    n = float_bits(nd)
-    r = fma(xd, zl, fma(xd, zh, -(nd - shift))) * PIO2
-    return r, n
+    return quadrants(xd, zh, zl, shift)
 
 
 def reduce_quadrant_common(x, shift):
     """reduce_quadrant for |x| < 2^25, where its z is the constant ZH + ZL (the same
     operations on the same values: the same r and n)."""
-    xd = np.float64(x)
     zl = ZL
     if float_bits(x) & 0x7F800000 == 0:
         zl = 0.0  # zero and subnormals, as in reduce_quadrant
-    nd = fma(xd, ZH, shift)
+    return quadrants(np.float64(x), ZH, zl, shift)
+
+
+def quadrants(xd, zh, zl, shift):
+    """(r, n) from x z = n + r (mod 4), z = zh + zl (step 3): reduce_quadrant's and its
+    common path's one code."""
+    nd = fma(xd, zh, shift)
     n = float_bits(nd)
-    r = fma(xd, zl, fma(xd, ZH, -(nd - shift))) * PIO2
+    r = fma(xd, zl, fma(xd, zh, -(nd - shift))) * PIO2
     return r, n
 
 
