@@ -50,3 +50,13 @@ def kernel_module(function: str, version: str | None = None):
     """The generated module of one function (it defines ``<function>_f32``)."""
     version = version or current_version()
     return importlib.import_module(f"fastmath.generated.{version}.{function}")
+
+
+def float64_module(function: str, version: str | None = None):
+    """The generated float64 kernel module of one function (``<function>_f64``), or None
+    if the version ships none for it (its float64 loop is then the contract's ``float64``)."""
+    version = version or current_version()
+    entry = manifest(version)["functions"].get(function, {}).get("float64", {})
+    if "source" not in entry:  # none made, or one that did not verify
+        return None
+    return importlib.import_module(f"fastmath.generated.{version}.{entry['source'].removesuffix('.py')}")

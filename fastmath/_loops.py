@@ -1,4 +1,5 @@
-"""The float32 loop of each ufunc: what ``fastmath.exp(x, out=...)`` runs on float32 arrays.
+"""The float32 and float64 loops of each ufunc: what ``fastmath.exp(x, out=...)`` runs on
+float32 arrays (and on float64 ones, where a float64 kernel ships).
 
 A numpy inner loop (PyUFuncGenericFunction) compiled by Numba as a C callback, over the
 kernel of one published version, in blocks of ``BLOCK`` elements:
@@ -36,7 +37,7 @@ import numba
 import numpy as np
 from numba import types
 
-from ._ops import address_of, data_address, float32_pointer, stack_float32
+from ._ops import address_of, data_address, float32_pointer, float64_pointer, stack_float32, stack_float64
 
 BLOCK = 512  # elements per block: one common-path decision, and the strided loop's buffer
 CHUNK = 64  # elements per step of the common-path test
@@ -58,6 +59,9 @@ def _no_common_path(x):
 # Each loop's own globals replace these (compile_loop).
 KERNEL = COMMON = IS_COMMON = RUN = RUN_IN_PLACE = BLOCKS = ALL_COMMON = ALL_COMMON_INLINE = _no_common_path
 HAS_COMMON = False
+ITEMSIZE, POINTER, STACK = 4, float32_pointer, stack_float32  # the element type's (float32 or float64)
+_TYPES = {"float32": (4, float32_pointer, stack_float32, types.float32),
+          "float64": (8, float64_pointer, stack_float64, types.float64)}
 
 
 def _all_common(x, count):
@@ -105,45 +109,45 @@ def _run_in_place(x, count):
 
 def _blocks(src, dst, n, src_step, dst_step):
     """dst[i] = f(src[i]) for i < n, from and to addresses with steps in bytes."""
-    src_contiguous, dst_contiguous = src_step == 4, dst_step == 4
+    src_contiguous, dst_contiguous = src_step == ITEMSIZE, dst_step == ITEMSIZE
     if src_contiguous and dst_contiguous:
         in_place = address_of(src) == address_of(dst)
         for start in range(0, n, BLOCK):
             count = min(BLOCK, n - start)
-            x = float32_pointer(src, 4 * start)
+            x = POINTER(src, ITEMSIZE * start)
             if in_place:
                 RUN_IN_PLACE(x, count)
             else:
-                RUN(x, float32_pointer(dst, 4 * start), count)
+                RUN(x, POINTER(dst, ITEMSIZE * start), count)
     elif dst_contiguous:  # gathered into the output, computed there in place
         for start in range(0, n, BLOCK):
             count = min(BLOCK, n - start)
-            y = float32_pointer(dst, 4 * start)
+            y = POINTER(dst, ITEMSIZE * start)
             for i in range(count):
-                y[i] = float32_pointer(src, (start + i) * src_step)[0]
+                y[i] = POINTER(src, (start + i) * src_step)[0]
             RUN_IN_PLACE(y, count)
     else:  # computed into a buffer (gathered there first if the input is strided too), scattered
-        buffer = stack_float32(BLOCK)
+        buffer = STACK(BLOCK)
         for start in range(0, n, BLOCK):
             count = min(BLOCK, n - start)
             if src_contiguous:
-                RUN(float32_pointer(src, 4 * start), buffer, count)
+                RUN(POINTER(src, ITEMSIZE * start), buffer, count)
             else:
                 for i in range(count):
-                    buffer[i] = float32_pointer(src, (start + i) * src_step)[0]
+                    buffer[i] = POINTER(src, (start + i) * src_step)[0]
                 RUN_IN_PLACE(buffer, count)
             for i in range(count):
-                float32_pointer(dst, (start + i) * dst_step)[0] = buffer[i]
+                POINTER(dst, (start + i) * dst_step)[0] = buffer[i]
 
 
 def _loop(args, dimensions, steps, data):
     n, src_step, dst_step = dimensions[0], steps[0], steps[1]
-    if n <= SMALL and src_step == 4 and dst_step == 4 and address_of(args[0]) != address_of(args[1]):
+    if n <= SMALL and src_step == ITEMSIZE and dst_step == ITEMSIZE and address_of(args[0]) != address_of(args[1]):
         # Up to SMALL contiguous elements, not in place (in place, LLVM's loop over two
         # equal pointers runs scalar): the kernel here, not in the block functions, whose
         # calls cost about 15 ns (exp on 16 elements was 7% slower than numpy, cos on 256 15%,
         # on 1024 9%).
-        x, y = float32_pointer(args[0], 0), float32_pointer(args[1], 0)
+        x, y = POINTER(args[0], 0), POINTER(args[1], 0)
         if HAS_COMMON and ALL_COMMON_INLINE(x, n):
             for i in range(n):
                 y[i] = COMMON(x[i])
@@ -158,15 +162,16 @@ def _array_loop(src, dst):
     BLOCKS(data_address(src), data_address(dst), src.size, src.strides[0], dst.strides[0])
 
 
-def compile_loop(kernel, common=None, is_common=None, cache_name: str | None = None, options=None):
-    """The float32 ufunc loop (a Numba cfunc: ``.address``) over ``kernel``, with the common
-    path ``common`` on blocks where ``is_common`` holds for every input (both or neither);
-    compiled with ``options`` (default ``OPTIONS``).
+def compile_loop(kernel, common=None, is_common=None, cache_name: str | None = None, options=None,
+                 dtype: str = "float32"):
+    """The ufunc loop for dtype (float32 or float64; a Numba cfunc: ``.address``) over
+    ``kernel``, with the common path ``common`` on blocks where ``is_common`` holds for every
+    input (both or neither); compiled with ``options`` (default ``OPTIONS``).
     Cached on disk under ``cache_name`` (which must name the kernels' code: a published
     version's function and a hash of its source), compiled in-process without one."""
     options = options or OPTIONS
-    namespace = _namespace(kernel, common, is_common, cache_name, options)
-    loop = _instance(_loop, namespace, f"float32_loop_{namespace['SUFFIX']}")
+    namespace = _namespace(kernel, common, is_common, cache_name, options, dtype)
+    loop = _instance(_loop, namespace, f"{dtype}_loop_{namespace['SUFFIX']}")
     return numba.cfunc(SIGNATURE, nopython=True, cache=cache_name is not None, **options)(loop)
 
 
@@ -177,14 +182,15 @@ def _instance(template, namespace: dict, qualname: str):
     return function
 
 
-def _namespace(kernel, common, is_common, cache_name, options) -> dict:
-    """The globals of one loop's functions: the kernels, and the block functions compiled
-    over them."""
+def _namespace(kernel, common, is_common, cache_name, options, dtype: str = "float32") -> dict:
+    """The globals of one loop's functions: the kernels, the element type's pointers, and
+    the block functions compiled over them."""
     if (common is None) != (is_common is None):
         raise ValueError("a common path needs both the kernel (common) and its range (is_common)")
     namespace = dict(_loop.__globals__)
+    itemsize, pointer, stack, _ = _TYPES[dtype]
     namespace.update(KERNEL=kernel, COMMON=common or kernel, IS_COMMON=is_common or _no_common_path,
-                     HAS_COMMON=common is not None)
+                     HAS_COMMON=common is not None, ITEMSIZE=itemsize, POINTER=pointer, STACK=stack)
     # The block functions stay functions of their own (Numba does not inline them, nor
     # here LLVM): each loop then gets the registers to itself and keeps the kernel's
     # constants there (inlined into one function with the block loop, the loops reloaded
@@ -192,7 +198,7 @@ def _namespace(kernel, common, is_common, cache_name, options) -> dict:
     # names are the loop's too: a cached loop calls them by symbol, and symbols are made
     # from qualified names and a per-process counter, so a shared name could resolve to
     # another loop's function compiled earlier in the same process.
-    suffix = namespace["SUFFIX"] = cache_name or f"uncached_{next(_uncached)}"
+    suffix = namespace["SUFFIX"] = (cache_name or f"uncached_{next(_uncached)}") + ("" if dtype == "float32" else "_f64")
     for name, template in (("ALL_COMMON", _all_common), ("RUN", _run), ("RUN_IN_PLACE", _run_in_place),
                            ("BLOCKS", _blocks)):
         block_function = _instance(template, namespace, f"{template.__name__.lstrip('_')}_{suffix}")
@@ -204,28 +210,31 @@ def _namespace(kernel, common, is_common, cache_name, options) -> dict:
 
 
 @functools.cache
-def array_loop(kernel):
-    """loop(src, dst): dst[i] = kernel(src[i]) over 1-D float32 arrays (any strides, the
+def array_loop(kernel, dtype: str = "float32"):
+    """loop(src, dst): dst[i] = kernel(src[i]) over 1-D arrays of dtype (any strides, the
     same array in place), with the common path defined next to the kernel, as the ufunc's
     loop runs them; compiled in-process with the kernels' options (``OPTIONS``). The Numba
-    pass's float32 array path and the float16 loop call it."""
-    namespace = _namespace(kernel, *common_path_of(kernel), None, OPTIONS)
+    pass's array path and the float16 loop call it."""
+    namespace = _namespace(kernel, *common_path_of(kernel), None, OPTIONS, dtype)
     name = getattr(kernel, "__name__", "kernel")
     return numba.njit(**OPTIONS)(_instance(_array_loop, namespace, f"{name}_array_loop_{namespace['SUFFIX']}"))
 
 
-def common_path_of(kernel, function: str | None = None) -> tuple:
+def common_path_of(kernel, function: str | None = None, dtype: str = "float32") -> tuple:
     """(common, is_common): the common path defined next to a kernel in its module
-    (``<function>_f32_common``, ``<function>_f32_is_common``; by default named after the
-    kernel's own function), or (None, None)."""
+    (``<function>_f32_common``, ``<function>_f32_is_common``, or _f64 for a float64 kernel;
+    by default named after the kernel's own function), or (None, None)."""
     py_func = getattr(kernel, "py_func", kernel)
-    name = f"{function}_f32" if function else py_func.__name__
+    name = f"{function}_f{np.dtype(dtype).itemsize * 8}" if function else py_func.__name__
     return py_func.__globals__.get(f"{name}_common"), py_func.__globals__.get(f"{name}_is_common")
 
 
-def module_loop(module, function: str, version: str, options=None):
-    """The float32 loop of a published kernel module (``<function>_f32``, and its common
-    path if it has one), cached under the version, the function and its source's hash."""
-    kernel = getattr(module, f"{function}_f32")
+def module_loop(module, function: str, version: str, options=None, dtype: str = "float32"):
+    """The loop of a published kernel module (``<function>_f32``, or ``<function>_f64``
+    for dtype float64, and its common path if it has one), cached under the version, the
+    function and its source's hash."""
+    name = f"{function}_f{np.dtype(dtype).itemsize * 8}"
+    kernel = getattr(module, name)
     source_hash = hashlib.sha256(inspect.getsource(module).encode()).hexdigest()[:12]
-    return compile_loop(kernel, *common_path_of(kernel, function), f"{version}_{function}_{source_hash}", options)
+    return compile_loop(kernel, *common_path_of(kernel, function, dtype), f"{version}_{name}_{source_hash}", options,
+                        dtype)

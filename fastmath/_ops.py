@@ -68,6 +68,13 @@ def kernel(fn):
     return numba.njit(error_model="numpy", fastmath=False, cache=True)(fn)
 
 
+def inline_kernel(fn):
+    """``kernel``, inlined by Numba into every caller (inline="always"): for kernels too
+    large for LLVM's inliner (the float64 ones, about 100 operations), which called as
+    functions keep their caller's loop scalar."""
+    return numba.njit(error_model="numpy", fastmath=False, cache=True, inline="always")(fn)
+
+
 @functools.cache
 def vectorise_ordered_reductions() -> None:
     """Let LLVM vectorise float reductions that must keep their order (``s += f(x[i])``
@@ -157,39 +164,52 @@ slower here); elsewhere two multiplies by powers of two (llvm.ldexp would be a l
 there, and the loop would not vectorise). Both give the same bits (tests/fastmath/test_ops.py)."""
 ldexp_by_multiplies = _ldexp_intrinsic(always_multiply=True)  # the non-AVX-512 code, for the tests
 
+
 # What kernels are written in (generator.emit imports those a kernel uses, besides `kernel`).
 INTRINSICS = ("fma", "float_bits", "bits_float", "add_i32", "sub_i32", "shl_i32", "sar_i32", "and_i32", "ldexp")
 
 
 # ---- Pointers, for the ufunc loops (fastmath._loops) ---------------------------------------
-@intrinsic
-def float32_pointer(typingctx, address, byte_offset):
-    """The float32 pointer at ``address + byte_offset`` (a void pointer and a byte count,
-    which may be negative or not a multiple of 4: numpy's strides are in bytes)."""
-    if address != types.voidptr or not isinstance(byte_offset, types.Integer):
-        return None
+def _pointer_intrinsic(fty, lty):
+    @intrinsic
+    def pointer(typingctx, address, byte_offset):
+        if address != types.voidptr or not isinstance(byte_offset, types.Integer):
+            return None
 
-    def codegen(context, builder, signature, args):
-        base, offset = args
-        offset = context.cast(builder, offset, byte_offset, types.intp)
-        moved = builder.gep(base, [offset])
-        return builder.bitcast(moved, ir.PointerType(ir.FloatType()))
+        def codegen(context, builder, signature, args):
+            base, offset = args
+            offset = context.cast(builder, offset, byte_offset, types.intp)
+            moved = builder.gep(base, [offset])
+            return builder.bitcast(moved, ir.PointerType(lty))
 
-    return types.CPointer(types.float32)(address, byte_offset), codegen
+        return types.CPointer(fty)(address, byte_offset), codegen
+
+    pointer.__doc__ = (f"The {fty} pointer at ``address + byte_offset`` (a void pointer and a byte count, "
+                       "which may be negative or not a multiple of the item size: numpy's strides are in bytes).")
+    return pointer
 
 
-@intrinsic
-def stack_float32(typingctx, count):
-    """A float32 buffer of ``count`` (a compile-time constant) elements on the stack of the
-    function being compiled, allocated once in its entry block."""
-    if not isinstance(count, types.IntegerLiteral):
-        return None
-    size = count.literal_value
+def _stack_intrinsic(fty, lty):
+    @intrinsic
+    def stack(typingctx, count):
+        if not isinstance(count, types.IntegerLiteral):
+            return None
+        size = count.literal_value
 
-    def codegen(context, builder, signature, args):
-        return cgutils.alloca_once(builder, ir.FloatType(), size=size)
+        def codegen(context, builder, signature, args):
+            return cgutils.alloca_once(builder, lty, size=size)
 
-    return types.CPointer(types.float32)(count), codegen
+        return types.CPointer(fty)(count), codegen
+
+    stack.__doc__ = (f"A {fty} buffer of ``count`` (a compile-time constant) elements on the stack of the "
+                     "function being compiled, allocated once in its entry block.")
+    return stack
+
+
+float32_pointer = _pointer_intrinsic(types.float32, ir.FloatType())
+float64_pointer = _pointer_intrinsic(types.float64, ir.DoubleType())
+stack_float32 = _stack_intrinsic(types.float32, ir.FloatType())
+stack_float64 = _stack_intrinsic(types.float64, ir.DoubleType())
 
 
 @intrinsic

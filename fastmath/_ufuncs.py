@@ -56,9 +56,10 @@ def _element_loop(kernel, signature) -> _Loop:
     return _Loop(tuple(dtypenums), int(ptr), keep=(cres.library, env))
 
 
-def _float32_loop(compiled) -> _Loop:
-    """The float32 loop: a kernel in blocks (``_loops``)."""
-    num = np.dtype(np.float32).num
+def _block_loop(compiled, dtype=np.float32) -> _Loop:
+    """A loop running a kernel in blocks (``_loops``): float32, or float64 where a float64
+    kernel ships."""
+    num = np.dtype(dtype).num
     return _Loop((num, num), compiled.address, keep=compiled)
 
 
@@ -198,21 +199,25 @@ def _peer_loop(function: str, code: str) -> _Loop:
 
 
 def make_ufunc(function: str, kernel32, kernel64, doc: str, every_dtype: bool = False,
-               loop32=None) -> np.ufunc:
+               loop32=None, loop64=None) -> np.ufunc:
     """A numpy ufunc named `function` with loops f->f (kernel32, with the common path its
-    module defines, or the compiled float32 loop `loop32` over it: ``_loops``) and d->d
-    (kernel64); with
+    module defines, or the compiled float32 loop `loop32` over it: ``_loops``; none if
+    kernel32 is None) and d->d
+    (kernel64, or `loop64`: the compiled float64 block loop of a float64 kernel); with
     `every_dtype`, the contract's ``loops`` in their order: float16 through kernel32, float64
-    as the contract's ``float64`` says (kernel64, or the peer's own loop), every other type
+    by `loop64` if given, else as the contract's ``float64`` says (kernel64, or the peer's
+    own loop), every other type
     (longdouble, complex) by the peer's own loop (numpy.<function>, imported only for a
     contract that lists such a type)."""
     contract = CONTRACTS[function]
-    codes = contract.loops if every_dtype else "fd"
+    codes = contract.loops if every_dtype else ("fd" if kernel32 is not None else "d")
     float64_from_peer = every_dtype and contract.float64 == "peer"
 
     def make(code) -> _Loop:
         if code == "f":
-            return _float32_loop(loop32 or compile_loop(kernel32, *common_path_of(kernel32, function)))
+            return _block_loop(loop32 or compile_loop(kernel32, *common_path_of(kernel32, function)))
+        if code == "d" and loop64 is not None:
+            return _block_loop(loop64, np.float64)
         if code == "d" and not float64_from_peer:
             return _element_loop(kernel64, "float64(float64)")
         if code == "e":
@@ -243,10 +248,12 @@ def build(function: str, version: str | None = None) -> np.ufunc:
     vectorise_ordered_reductions()  # so `s += fastmath.exp(x[i])` in @njit code vectorises
     module = _kernels.kernel_module(function, version)
     kernel32 = getattr(module, f"{function}_f32")
-    kernel64 = _libm.float64_kernel(function)
+    module64 = _kernels.float64_module(function, version)
+    kernel64 = getattr(module64, f"{function}_f64") if module64 else _libm.float64_kernel(function)
+    loop64 = module_loop(module64, function, version, dtype="float64") if module64 else None
     ufunc = make_ufunc(function, kernel32, kernel64, _docstring(function, version), every_dtype=True,
-                       loop32=module_loop(module, function, version))
-    _register_for_numba(ufunc, kernel32, kernel64)
+                       loop32=module_loop(module, function, version), loop64=loop64)
+    _register_for_numba(ufunc, kernel32, kernel64, float64_is_kernel=module64 is not None)
     return ufunc
 
 
@@ -261,18 +268,32 @@ def _scalar_kernel(ty, kernel32, kernel64):
     return None, None
 
 
-def _register_for_numba(ufunc, kernel32, kernel64):
-    """Inside @njit, float32 runs the kernel, inlined; float64 runs the C library's function,
-    as Numba's own np.exp does (Numba lowers an array call elementwise through the scalar
-    implementation, and numpy's float64 loop cannot be inlined: called per element it costs
-    3x the C library's call). Both are < 1 ULP; float64 results may differ from the ufunc's
-    (numpy's loop) in the last place."""
+def _register_for_numba(ufunc, kernel32, kernel64, float64_is_kernel: bool = False):
+    """Inside @njit, float32 runs the kernel, inlined; float64 runs the float64 kernel where
+    one ships (inlined; arrays through its block loop, ``_loops.array_loop``, as the ufunc),
+    else the C library's function, as Numba's own np.exp does (Numba lowers an array call
+    elementwise through the scalar implementation, and numpy's float64 loop cannot be
+    inlined: called per element it costs 3x the C library's call). All are < 1 ULP; without a
+    float64 kernel, float64 results may differ from the ufunc's (numpy's loop) in the last place."""
     @overload(ufunc, jit_options={"error_model": "numpy"})
     def _ufunc_in_numba(x):
         if isinstance(x, types.Array):
             kernel, out_dtype = _scalar_kernel(x.dtype, kernel32, kernel64)
             if kernel is None:
                 return None
+            if kernel is kernel64 and float64_is_kernel:
+                loop = array_loop(kernel64, "float64")
+                if x.dtype == types.float64 and x.layout == "C":
+                    def blocks_impl(x):
+                        out = np.empty(x.shape, np.float64)
+                        loop(x.reshape(-1), out.reshape(-1))
+                        return out
+                else:  # (strided, or integers: numpy computes them in float64 too)
+                    def blocks_impl(x):
+                        out = np.empty(x.shape, np.float64)
+                        loop(np.ascontiguousarray(x).reshape(-1).astype(np.float64), out.reshape(-1))
+                        return out
+                return blocks_impl
             if x.layout == "C":
                 def array_impl(x):
                     out = np.empty(x.shape, out_dtype)

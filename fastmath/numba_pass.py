@@ -1,4 +1,5 @@
-"""A Numba compiler pass that gives unchanged ``@njit`` code the fastmath float32 kernels.
+"""A Numba compiler pass that gives unchanged ``@njit`` code the fastmath kernels (float32, and
+float64 where the kernel version ships a float64 kernel: sin and cos from v13).
 
 What it rewrites. Before type inference, Numba IR names a math function as a global
 (``from math import exp`` -> ``global(exp)``) or an attribute of a module global
@@ -9,18 +10,19 @@ and, if it is one that a contract's ``rewrites`` names (``fastmath.contract``: e
 module. The call sites are left as they are.
 
 What a dispatch function does. It has two overloads. The kernel one (``inline='always'``:
-its body replaces the call in the caller's IR) takes float32 scalars and calls the kernel
-(``<function>_f32``, the compiled function the ``fastmath`` ufunc's ``f->f`` loop runs,
-hence bit-identical results). The call overload takes everything else. After typing, an
+its body replaces the call in the caller's IR) takes float32 scalars (and float64 ones,
+where a float64 kernel ships) and calls the kernel (``<function>_f32`` or ``_f64``, the
+compiled function the ``fastmath`` ufunc's ``f->f`` or ``d->d`` loop runs, hence
+bit-identical results). The call overload takes everything else. After typing, an
 ``after-inference`` rewrite (``_ResolveCalls``, run before Numba's array-expression
 rewrite) rewrites what is left:
-- types without a kernel (float64, integers, complex) call the original again, with
-  Numba's own signature, so that code is exactly plain Numba's (same LLVM IR up to symbol
-  names; array-expression fusion and parfors included);
-- float32 arrays (``np.*``, ``scipy.special.erf``; ``out=`` too) call a separately compiled
-  1-D kernel loop, which LLVM vectorises before inlining it; in a ``parallel=True``
-  function they call the kernel as a Numba ufunc instead, which Numba fuses with the
-  surrounding array operations into one parfor.
+- types without a kernel (float64 without a float64 kernel, integers, complex) call the
+  original again, with Numba's own signature, so that code is exactly plain Numba's (same
+  LLVM IR up to symbol names; array-expression fusion and parfors included);
+- arrays of a kernel's dtype (``np.*``, ``scipy.special.erf``; ``out=`` too) call a
+  separately compiled 1-D kernel loop (the ufunc's blocks and common path), which LLVM
+  vectorises before inlining it; in a ``parallel=True`` function they call the kernel as a
+  Numba ufunc instead, which Numba fuses with the surrounding array operations into one parfor.
 
 Why this design. The rewrite only swaps one global for another: the IR stays valid for
 every later pass (closure inlining, SSA, parfors), and the type decision is made by Numba's
@@ -94,33 +96,50 @@ _SKIP_MODULES = ("numba", "fastmath")  # never rewritten: library internals (and
 
 
 # ---- Kernels ---------------------------------------------------------------------------
-def _kernel(function):
-    """The float32 scalar kernel of the kernel version in use (the ufunc's f->f loop)."""
+def _kernel(function, dtype: str = "float32"):
+    """The scalar kernel of the kernel version in use for dtype (the ufunc's f->f or d->d
+    loop): float32 always, float64 where the version ships a float64 kernel (else None)."""
+    if dtype == "float64":
+        module = _kernels.float64_module(function)
+        return getattr(module, f"{function}_f64") if module is not None else None
     return getattr(_kernels.kernel_module(function), f"{function}_f32")
+
+
+_NUMBA_TYPE = {"float32": types.float32, "float64": types.float64}
+
+
+def _kernel_dtype(function, ty) -> str | None:
+    """The dtype whose kernel a scalar of Numba type ty runs ("float32", "float64" where a
+    float64 kernel ships), or None (the original function: plain Numba)."""
+    if ty == types.float32:
+        return "float32"
+    if ty == types.float64 and _kernel(function, "float64") is not None:
+        return "float64"
+    return None
 
 
 # ---- Array paths ------------------------------------------------------------------------
 @functools.cache
-def _kernel_ufunc(function):
-    """The kernel as a Numba ufunc (a DUFunc with the one loop float32 -> float32). In a
-    parallel=True function a float32 array call becomes a call of it after typing, so
-    Numba's own machinery applies: array-expression fusion (np.exp(x - m) is one loop),
-    parfors, broadcasting, out=, any layout."""
-    kernel = _kernel(function)
+def _kernel_ufunc(function, dtype: str = "float32"):
+    """The kernel as a Numba ufunc (a DUFunc with the one loop dtype -> dtype). In a
+    parallel=True function an array call of a kernel's dtype becomes a call of it after
+    typing, so Numba's own machinery applies: array-expression fusion (np.exp(x - m) is one
+    loop), parfors, broadcasting, out=, any layout."""
+    kernel = _kernel(function, dtype)
 
     def element(x):
         return kernel(x)
-    element.__name__ = element.__qualname__ = f"{function}_f32_element"
-    return numba.vectorize(["float32(float32)"], fastmath=False)(element)  # not the caller's flags
+    element.__name__ = element.__qualname__ = f"{function}_f{np.dtype(dtype).itemsize * 8}_element"
+    return numba.vectorize([f"{dtype}({dtype})"], fastmath=False)(element)  # not the caller's flags
 
 
-def _flat_loop(function):
-    """dst[i] = kernel(src[i]) over 1-D float32 arrays (``fastmath._loops.array_loop``: the
+def _flat_loop(function, dtype: str = "float32"):
+    """dst[i] = kernel(src[i]) over 1-D arrays of dtype (``fastmath._loops.array_loop``: the
     ufunc's blocks and common path, in place too), its
     own function so LLVM vectorises it before it is inlined (written inline, the loop was left
-    scalar in some callers: after reshape(-1) for sin, 2x slower). The float32 array path
-    outside parallel=True functions."""
-    return array_loop(_kernel(function))
+    scalar in some callers: after reshape(-1) for sin, 2x slower). The array path outside
+    parallel=True functions."""
+    return array_loop(_kernel(function, dtype), dtype)
 
 
 # ---- Dispatch functions and their overloads -------------------------------------------
@@ -131,79 +150,98 @@ def _flat_loop(function):
 _original_of = {}  # dispatch function -> (function, original, path(argument types))
 
 
-def _math_path(x):
-    return "scalar" if x == types.float32 else None
+def _math_paths(function):
+    """path(x) of a math.<function> stand-in: ("scalar", dtype) for a scalar with a kernel."""
+    def path(x):
+        dtype = _kernel_dtype(function, x)
+        return ("scalar", dtype) if dtype else None
+    return path
 
 
 def _math_dispatch(function, original):
-    """Stand-in for math.<function>: float32 -> kernel, anything else -> original."""
+    """Stand-in for math.<function>: float32 (and float64, where its kernel ships) -> kernel,
+    anything else -> original."""
     def dispatch(x):
         return original(x)
     dispatch.__name__ = dispatch.__qualname__ = f"fastmath_math_{function}"
+    path_of = _math_paths(function)
 
     @overload(dispatch, inline="always")
     def _kernel_ov(x):
-        if _math_path(x) is None:
+        path = path_of(x)
+        if path is None:
             return None
-        kernel = _kernel(function)
+        kernel = _kernel(function, path[1])
         return lambda x: kernel(x)
 
     @overload(dispatch)
     def _call_ov(x):
         return lambda x: original(x)
 
-    _original_of[dispatch] = (function, original, _math_path)
+    _original_of[dispatch] = (function, original, path_of)
     return dispatch
-
-
-def _is_f32_array(t):
-    return isinstance(t, types.Array) and t.dtype == types.float32
 
 
 def _no_out(out):
     return out is None or isinstance(out, (types.NoneType, types.Omitted))
 
 
-def _ufunc_path(x, out=None):
-    """Which float32 path a ufunc stand-in takes for these argument types (None: original)."""
-    if x == types.float32 and _no_out(out):
-        return "scalar"
-    if _is_f32_array(x) and _no_out(out):
-        return "array"
-    if _is_f32_array(x) and _is_f32_array(out) and x.ndim == out.ndim:
-        return "out"
-    return None
+def _ufunc_paths(function):
+    """path(x, out) of a ufunc stand-in: (kind, dtype), kind "scalar", "array" or "out", for
+    scalars and arrays of a dtype with a kernel (float32; float64 where its kernel ships);
+    None: the original."""
+    def array_dtype(t):
+        return _kernel_dtype(function, t.dtype) if isinstance(t, types.Array) else None
+
+    def path(x, out=None):
+        if _no_out(out):
+            dtype = _kernel_dtype(function, x)
+            if dtype:
+                return "scalar", dtype
+            dtype = array_dtype(x)
+            return ("array", dtype) if dtype else None
+        dtype = array_dtype(x)
+        if dtype and array_dtype(out) == dtype and x.ndim == out.ndim:
+            return "out", dtype
+        return None
+    return path
 
 
 def _array_dispatch(function, original, qualname, numba_types_original):
-    """Stand-in for a ufunc (np.<function>, scipy.special.erf): float32 scalars and arrays ->
-    kernel; anything else -> original (numba_types_original: whether Numba can type it)."""
+    """Stand-in for a ufunc (np.<function>, scipy.special.erf): float32 scalars and arrays
+    (float64 too, where its kernel ships) -> kernel; anything else -> original
+    (numba_types_original: whether Numba can type it)."""
     def dispatch(x, out=None):
         return original(x) if out is None else original(x, out)
     dispatch.__name__ = dispatch.__qualname__ = f"fastmath_ufunc_{function}"
+    path_of = _ufunc_paths(function)
 
     @overload(dispatch, inline="always")
     def _kernel_ov(x, out=None):
-        if _ufunc_path(x, out) != "scalar":
+        path = path_of(x, out)
+        if path is None or path[0] != "scalar":
             return None
-        kernel = _kernel(function)
+        kernel = _kernel(function, path[1])
         return lambda x, out=None: kernel(x)
 
     @overload(dispatch)
     def _call_ov(x, out=None):
-        path = _ufunc_path(x, out)
-        if path == "array":  # (in a parallel=True caller: replaced by the kernel's ufunc after typing)
-            loop = _flat_loop(function)
+        path = path_of(x, out)
+        kind, dtype = path if path is not None else (None, None)
+        if kind == "array":  # (in a parallel=True caller: replaced by the kernel's ufunc after typing)
+            loop = _flat_loop(function, dtype)
             contiguous = x.layout == "C"
+            result = np.dtype(dtype).type
 
             def array_impl(x, out=None):
-                res = np.empty(x.shape, np.float32)
+                res = np.empty(x.shape, result)
                 loop((x if contiguous else np.ascontiguousarray(x)).reshape(-1), res.reshape(-1))
                 return res
             return array_impl
-        if path == "out":
-            loop = _flat_loop(function)
+        if kind == "out":
+            loop = _flat_loop(function, dtype)
             contiguous = x.layout == "C" and out.layout == "C"
+            result = np.dtype(dtype).type
 
             def out_impl(x, out=None):
                 if x.shape != out.shape:
@@ -211,7 +249,7 @@ def _array_dispatch(function, original, qualname, numba_types_original):
                 if contiguous:
                     loop(x.reshape(-1), out.reshape(-1))
                 else:  # through contiguous buffers: the kernel loop stays vectorised
-                    res = np.empty(x.shape, np.float32)
+                    res = np.empty(x.shape, result)
                     loop(np.ascontiguousarray(x).reshape(-1), res.reshape(-1))
                     out[...] = res
                 return out
@@ -224,7 +262,7 @@ def _array_dispatch(function, original, qualname, numba_types_original):
             return lambda x, out=None: original(x)
         return lambda x, out=None: original(x, out)
 
-    _original_of[dispatch] = (function, original, _ufunc_path)
+    _original_of[dispatch] = (function, original, path_of)
     return dispatch
 
 
@@ -355,10 +393,26 @@ def _kernel_constants(function: str) -> frozenset[str]:
 
 
 @functools.cache
+def _float64_constants() -> frozenset[str]:
+    """The constants of every float64 kernel the version ships: a float64 kernel left scalar
+    in a loop is kept (there it is faster than the C library's call: sin 11 ns per element
+    against 15), so its constants must not mark a float32 kernel as scalar-only."""
+    import struct
+    found = set()
+    for function in CONTRACTS:
+        module = _kernels.float64_module(function)
+        if module is not None:
+            found |= {f"0x{struct.pack('>d', float(v)).hex().upper()}" for v in vars(module).values()
+                      if isinstance(v, (float, np.floating)) and np.isfinite(v) and v != 0}
+    return frozenset(found)
+
+
+@functools.cache
 def _own_constants(function: str) -> frozenset[str]:
-    """The kernel's constants no other kernel has (sin and cos share their reduction's, exp
-    and erf their exp's), or all of them if none is its own."""
-    others = set().union(*(_kernel_constants(f) for f in CONTRACTS if f != function))
+    """The float32 kernel's constants no other kernel has (sin and cos share their
+    reduction's, exp and erf their exp's; none of a float64 kernel's), or all of them if
+    none is its own."""
+    others = set().union(*(_kernel_constants(f) for f in CONTRACTS if f != function)) | _float64_constants()
     return (_kernel_constants(function) - others) or _kernel_constants(function)
 
 
@@ -452,7 +506,9 @@ def _never_slower(compile_extra):
     kernel as scalar code in a loop (a loop it could not vectorise: a division under
     ``error_model="python"``, an early exit, a strided walk), is compiled again with that
     function's calls left to plain Numba, since there the kernels can be slower than the C
-    library's scalar call (exp and log: 0.5x). ``left_to_numba(dispatcher)`` says which."""
+    library's scalar call (exp and log: 0.5x). ``left_to_numba(dispatcher)`` says which.
+    (float64 kernels are never left: scalar, sin and cos take 11-17 ns per element where the
+    C library's take 15-50.)"""
     @functools.wraps(compile_extra)
     def wrapper(typingctx, targetctx, func, args, return_type, flags, locals, library=None, **kwargs):
         cres = compile_extra(typingctx, targetctx, func, args, return_type, flags, locals, library=library, **kwargs)
@@ -550,8 +606,8 @@ class _ResolveCalls(Rewrite):
                     path = path_of(*calltypes[expr].args)
                     if path is None:
                         self._sites.append((index, original))
-                    elif path in ("array", "out") and self._parallel:
-                        self._sites.append((index, _kernel_ufunc(function)))
+                    elif path[0] in ("array", "out") and self._parallel:
+                        self._sites.append((index, _kernel_ufunc(function, path[1])))
         self._func_ir, self._block, self._typemap, self._calltypes = func_ir, block, typemap, calltypes
         return bool(self._sites)
 

@@ -53,12 +53,14 @@ def main(argv=None) -> int:
     if args.command == "kernels":
         from dataclasses import replace
 
-        from .options import KERNEL_SEARCH, Options
+        from .options import KERNEL_SEARCH, KERNEL_SEARCH64, Options
         from .pipeline import VerificationFailed, make_kernels
-        search = KERNEL_SEARCH if args.generations is None else replace(KERNEL_SEARCH, generations=args.generations)
+        search, search64 = KERNEL_SEARCH, KERNEL_SEARCH64
+        if args.generations is not None:
+            search, search64 = (replace(c, generations=args.generations) for c in (search, search64))
         options = Options(seed=args.seed, functions=args.functions, core_budget_log2=args.budget_log2,
-                          method=args.method, search=search, workers=args.workers, scheduler=args.scheduler,
-                          choose=args.choose)
+                          method=args.method, search=search, search64=search64, workers=args.workers,
+                          scheduler=args.scheduler, choose=args.choose)
         try:
             make_kernels(options)
         except VerificationFailed as exc:

@@ -8,12 +8,14 @@ if any check fails or the max ULP and worst input differ from what the manifest 
 """
 from __future__ import annotations
 
+import os
 import time
 
 from fastmath import _kernels, _ufuncs
 from fastmath.contract import CONTRACTS
 
 from .verify import COMPILATIONS, verify_function
+from .verify64 import KERNEL_INPUTS, verify_kernel64
 
 
 def _summary(check) -> str:
@@ -49,10 +51,45 @@ def verify_published(version: str | None, functions) -> int:
     print(f"total {time.perf_counter() - t0:.0f} s (differ u/v/s/c: inputs where the ufunc, a vectorised and a scalar "
           f"@njit loop, and the common path (where there is one) differ from the kernel; symm, mono: violations; "
           f"special: exact special values)")
+    failures += verify_published64(version, functions, manifest)
     if failures:
         print("VERIFICATION FAILED:\n  " + "\n  ".join(failures))
         return 1
     return 0
+
+
+def float64_sample_size() -> int:
+    """Sampled float64 inputs per kernel: the manifest's count (make kernels), or fewer where
+    $FASTMATH_VERIFY64_INPUTS says so (CI: 2^24, about 10 s per function)."""
+    return int(os.environ.get("FASTMATH_VERIFY64_INPUTS", KERNEL_INPUTS))
+
+
+def verify_published64(version: str, functions, manifest: dict) -> list[str]:
+    """The sampled check of each float64 kernel of the version (``generator.verify64``), as
+    the runtime imports and builds it; with the manifest's sample size it must also repeat
+    the manifest's max ULP and worst input exactly. The failures, printed."""
+    shipped = [f for f in functions if _kernels.float64_module(f, version) is not None]
+    if not shipped:
+        return []
+    inputs = float64_sample_size()
+    print(f"fastmath kernels {version}: float64 kernels, sampled ({inputs:,} inputs + the hard cases + special values)")
+    failures = []
+    for function in shipped:
+        kernel = getattr(_kernels.float64_module(function, version), f"{function}_f64")
+        check = verify_kernel64(function, kernel, _ufuncs.build(function, version), inputs=inputs)
+        problems = check.problems(CONTRACTS[function].max_ulp)
+        recorded = manifest["functions"][function]["float64"]["verification"]
+        if check.inputs_checked == recorded["inputs_checked"] and (check.max_ulp, check.worst_input) != (
+                recorded["max_ulp"], recorded["worst_input"]):
+            problems.append(f"differs from the manifest (max {recorded['max_ulp']:.4f} ULP at {recorded['worst_input']})")
+        differ = "/".join(str(c["differ"]) for c in check.compilations.values())
+        special = check.special_values
+        print(f"{function + '_f64':8} max {check.max_ulp:.4f} ULP at {check.worst_input} ({check.peer}: "
+              f"{check.peer_max_ulp:.4f}) over {check.inputs_checked:,} inputs; differ u/k/c {differ}; special "
+              f"{special['checked'] - len(special['failures'])}/{special['checked']}; {check.seconds:.1f} s  "
+              f"{'FAIL: ' + '; '.join(problems) if problems else 'ok'}", flush=True)
+        failures += [f"{function} float64: {p}" for p in problems]
+    return failures
 
 
 # ---- Re-rendering a published version ------------------------------------------------------

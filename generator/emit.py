@@ -54,13 +54,19 @@ _ARITHMETIC = {"float64": "rounded once from float64 internal arithmetic",
                "float32": "in float32 arithmetic throughout (float32 internal precision)"}
 
 
-def _source(fn) -> list[str]:
+def _source(fn, decorator: str = "kernel") -> list[str]:
     """A scaffold function's own source, as a kernel (decorated with @kernel)."""
-    return ["@kernel"] + textwrap.dedent(inspect.getsource(fn)).strip().splitlines()
+    return ["@" + decorator] + textwrap.dedent(inspect.getsource(fn)).strip().splitlines()
+
+
+def _kernel_decorator(scaffold: Scaffold) -> str:
+    """float64 kernels and their helpers are inlined by Numba (``_ops.inline_kernel``):
+    LLVM does not inline them (too large), and a loop calling them stayed scalar."""
+    return "kernel" if scaffold.dtype == "float32" else "inline_kernel"
 
 
 def _imports(scaffold: Scaffold, programs: dict[str, Program]) -> str:
-    used = {"kernel"}
+    used = {"kernel", _kernel_decorator(scaffold)}
     for fn in (*scaffold.helpers, scaffold.kernel, *_common_functions(scaffold)):
         used |= _OPS & set(fn.__code__.co_names)
     if any(node.op == "fma" for p in programs.values() for node in p.nodes):
@@ -102,15 +108,23 @@ def _natural(line: str):
 def render_kernel(scaffold: Scaffold, programs: dict[str, Program], provenance: dict) -> str:
     """The kernel source of one function (see the module doc)."""
     fn = scaffold.function
+    if scaffold.dtype == "float32":
+        about = [f"{fn}(x) for float32, {_ARITHMETIC[scaffold.internal_precision]}.", "",
+                 f"Domain: {provenance['domain']}.",
+                 f"Contract: error < {provenance['max_ulp_contract']:g} ULP for every float32 input (fastmath.contract);",
+                 "the exhaustive check's result (max ULP, worst input) and speed are in this version's manifest.json."]
+    else:
+        about = [f"{fn}(x) for float64, in float64 arithmetic (double-double where the Method says).", "",
+                 f"Domain: {provenance['domain']}.",
+                 f"Contract: error < {provenance['max_ulp_contract']:g} ULP of float64, sampled (2^64 inputs cannot all",
+                 "be checked): the sampled check's method, count, max ULP and worst input, and the speed, are in",
+                 "this version's manifest.json."]
     lines = [
         HEADER,
-        f"# fastmath kernel {provenance['version']}/{fn} ({scaffold.variant}): seed {provenance['seed']}, "
+        f"# fastmath kernel {provenance['version']}/{scaffold.kernel_name} ({scaffold.variant}): seed {provenance['seed']}, "
         f"config {provenance['config_hash']}, generator commit {provenance['generator_commit']}.",
-        '"""' + f"{fn}(x) for float32, {_ARITHMETIC[scaffold.internal_precision]}.",
-        "",
-        f"Domain: {provenance['domain']}.",
-        f"Contract: error < {provenance['max_ulp_contract']:g} ULP for every float32 input (fastmath.contract);",
-        "the exhaustive check's result (max ULP, worst input) and speed are in this version's manifest.json.",
+        '"""' + about[0],
+        *about[1:],
         f"Cores: {provenance['method']}. Scaffold: generator/functions/{fn}/{scaffold.variant}.py.",
         "",
         "Method:",
@@ -122,18 +136,21 @@ def render_kernel(scaffold: Scaffold, programs: dict[str, Program], provenance: 
         "",
         _imports(scaffold, programs),
         "",
-        "# ---- Constants " + "-" * 77,
     ]
+    for builder in scaffold.builders:  # plain Python, run once at import: they make table constants
+        lines += ["# ---- Table builder " + "-" * 73, *textwrap.dedent(inspect.getsource(builder)).strip().splitlines(),
+                  "", ""]
+    lines += ["# ---- Constants " + "-" * 77]
     lines += [f"{c.name} = {c.source}  # {c.origin}" for c in scaffold.constants]
     for helper in scaffold.helpers:
-        lines += ["", ""] + _source(helper)
+        lines += ["", ""] + _source(helper, _kernel_decorator(scaffold))
     for spec in scaffold.cores:
         lines += _core_lines(spec, programs[spec.name], provenance["method"])
-    lines += ["", "", "# ---- Kernel " + "-" * 80, *_source(scaffold.kernel)]
+    lines += ["", "", "# ---- Kernel " + "-" * 80, *_source(scaffold.kernel, _kernel_decorator(scaffold))]
     if scaffold.common:
         lines += ["", "", "# ---- Common path (fastmath._loops): the kernel's bits, for common inputs " + "-" * 15]
         for fn in _common_functions(scaffold):
-            lines += ["", ""] + _source(fn)
+            lines += ["", ""] + _source(fn, _kernel_decorator(scaffold))
     lines += ["", "",
               "PROVENANCE = " + json.dumps(provenance, indent=4, sort_keys=True), ""]
     return "\n".join(lines)
@@ -151,8 +168,9 @@ def staging_dir(generated: Path, config_hash: str, seed: int) -> Path:
     return path
 
 
-def write_kernel(staging: Path, function: str, source: str) -> Path:
-    path = staging / f"{function}.py"
+def write_kernel(staging: Path, name: str, source: str) -> Path:
+    """Write a kernel module (name: the function for float32, its kernel name for others)."""
+    path = staging / f"{name}.py"
     write_text_atomic(path, source)
     return path
 

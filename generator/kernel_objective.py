@@ -1,9 +1,10 @@
-"""The float32 objective: max ULP of the *whole* kernel with a candidate as one of its cores.
+"""The kernel objective: max ULP of the *whole* kernel with a candidate as one of its cores.
 
 For one core slot of one function's scaffold, a probe (``generator.probe``) compiles the
 kernel as ``generator.emit`` writes it, the other cores fixed, with the searched core run
-by an interpreter. So a candidate is measured with the kernel's true semantics, against
-float64 libm, with ``generator.verify.ulp_error``'s rules.
+by an interpreter. So a candidate is measured with the kernel's true semantics: a float32
+kernel against float64 libm with ``generator.verify.ulp_error``'s rules, a float64 kernel
+against the long double function with ``generator.verify64.ulp_error64``'s.
 
 Selection error: max ULP on stratified float32 validation inputs (the function home's
 ``search_inputs``), drawn fresh each generation (the search adds the worst inputs it has
@@ -37,7 +38,7 @@ class KernelObjective:
                  archive_points: int = 1 << 16, variant: str | None = None):
         self.home = home(function)
         scaffold = self.home.variant(variant)
-        self.function, self.slot = function, slot
+        self.function, self.slot, self.dtype = function, slot, scaffold.dtype
         self.spec = scaffold.core(slot)
         self.probe = Probe(scaffold, slot, fixed)
         u = chebyshev_points(self.spec.lo, self.spec.hi, tune_points)
@@ -65,7 +66,7 @@ class KernelObjective:
         return tune_loss(self.full(program), constants, self.tune_u, self.tune_exact, self.tune_weight)
 
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        return self.home.draw_search_inputs(rng, n)
+        return self.home.draw_search_inputs(rng, n, self.dtype)
 
     def max_ulp(self, core: Program, xs: np.ndarray, refs: np.ndarray | None = None) -> tuple[float, float]:
         """(max ULP, the input where it occurs) of the whole kernel on xs, with `core` (a
@@ -77,7 +78,8 @@ class KernelObjective:
     def error(self, program: Program, points: np.ndarray | None = None) -> float:
         """Max ULP of the kernel on the points (the archive set if None). A core so wrong
         that the kernel breaks a special-value rule (infinite error, e.g. -inf for exp) is
-        given its own error scaled to float32 ULPs, 2^24 x (core max error), plus one:
+        given its own error scaled to ULPs of its dtype, 2^24 (float32) or 2^53 (float64) x (core
+        max error), plus one:
         still infeasible, but ranked, so the search has a slope to climb from f(u) = u."""
         if points is None:
             ulp, _ = self.max_ulp(self.full(program), self.archive_x, self.archive_ref)
@@ -86,13 +88,13 @@ class KernelObjective:
 
     def error_and_worst(self, program: Program, points: np.ndarray) -> tuple[float, float]:
         """(error as in ``error``, the input where the kernel's max ULP occurs)."""
-        ulp, at = self.max_ulp(self.full(program), np.asarray(points, np.float32))
+        ulp, at = self.max_ulp(self.full(program), np.asarray(points, self.dtype))
         return self._ranked(program, ulp), at
 
     def _ranked(self, program: Program, ulp: float) -> float:
         if ulp == float("inf"):
             core = float(np.exp(self.tune_loss(program, np.array([program.constants()]))[0]))  # full() inside
-            ulp = 1.0 + 2.0**24 * core
+            ulp = 1.0 + 2.0 ** np.finfo(self.dtype).nmant * 2 * core
         return ulp
 
 

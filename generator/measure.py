@@ -39,9 +39,11 @@ def median_ns_per_element(fns, x: np.ndarray, repeats: int) -> list[float]:
     return [float(np.median(t)) / x.size * 1e9 for t in times]
 
 
-def measure_speed(function: str, ufunc, n: int, repeats: int, seed: int = 0) -> dict:
-    x = sample_inputs(function, n, np.random.default_rng(seed))
+def measure_speed(function: str, ufunc, n: int, repeats: int, seed: int = 0, dtype: str = "float32") -> dict:
+    """ns per element of the ufunc and of the peer on the same array of dtype (the function's
+    bench inputs), interleaved, medians."""
+    x = sample_inputs(function, n, np.random.default_rng(seed)).astype(dtype)
     name, other = peer(function)
     ours, theirs = median_ns_per_element([ufunc, other], x, repeats)
-    return {"n": n, "repeats": repeats, "ns_per_element": round(ours, 4), "peer": name,
+    return {"n": n, "dtype": dtype, "repeats": repeats, "ns_per_element": round(ours, 4), "peer": name,
             "peer_ns_per_element": round(theirs, 4), "speedup_vs_peer": round(theirs / ours, 3)}

@@ -35,9 +35,10 @@ from .measure import measure_speed, median_ns_per_element
 from .modules import ROOT, load_module
 from .options import Options
 from .program import Program
-from .scaffold import CoreSpec, Scaffold
+from .scaffold import CoreSpec, Scaffold, kernel_name
 from .search import default_executor, progress_line, run_search
 from .verify import Verification, verify_function
+from .verify64 import verify_kernel64
 
 GENERATED = ROOT / "generated"
 
@@ -89,17 +90,19 @@ def source_hash() -> str:
     return digest.hexdigest()[:12]
 
 
-def load_kernel(path: Path, function: str):
-    """Import a staged kernel file (afresh); return its float32 kernel."""
-    name = f"fastmath_staging_{path.parent.name}_{function}".replace("-", "_").replace(".", "")
-    return getattr(load_module(path, name=name), f"{function}_f32")
+def load_kernel(path: Path, function: str, dtype: str = "float32"):
+    """Import a staged kernel file (afresh); return its kernel (``<function>_f32`` or _f64)."""
+    name = kernel_name(function, dtype)
+    module = f"fastmath_staging_{path.parent.name}_{name}".replace("-", "_").replace(".", "")
+    return getattr(load_module(path, name=module), name)
 
 
 def render(scaffold: Scaffold, programs: dict, provenance: dict, directory: Path) -> tuple[Path, object]:
-    """Emit one kernel into directory and load it: (path, float32 kernel)."""
+    """Emit one kernel into directory and load it: (path, kernel)."""
     directory.mkdir(exist_ok=True)
-    path = emit.write_kernel(directory, scaffold.function, emit.render_kernel(scaffold, programs, provenance))
-    return path, load_kernel(path, scaffold.function)
+    path = emit.write_kernel(directory, scaffold.kernel_name if scaffold.dtype != "float32" else scaffold.function,
+                             emit.render_kernel(scaffold, programs, provenance))
+    return path, load_kernel(path, scaffold.function, scaffold.dtype)
 
 
 def slot_seed(seed: int, function: str, slot: str) -> int:
@@ -128,17 +131,22 @@ def core_entry(spec: CoreSpec, program: Program, **facts) -> dict:
 
 
 @functools.cache
-def ufunc_of(function: str, kernel):
-    """The float32 kernel as a ufunc (f->f, with the C library's d->d), built once per
-    kernel: verification, timing and the manifest's speed share it."""
+def ufunc_of(function: str, kernel, dtype: str = "float32"):
+    """The kernel as a ufunc, built once per kernel: verification, timing and the manifest's
+    speed share it. float32: f->f, with the C library's d->d; float64: d->d alone, the
+    kernel's block loop (``fastmath._loops``) as the ufunc will run it."""
+    from fastmath._loops import common_path_of, compile_loop
     from fastmath._ufuncs import make_ufunc
+    if dtype == "float64":
+        loop = compile_loop(kernel, *common_path_of(kernel, function, dtype), dtype=dtype)
+        return make_ufunc(function, None, kernel, "", loop64=loop)
     return make_ufunc(function, kernel, _libm.float64_kernel(function), "")
 
 
-def time_kernels(function: str, kernels: list, n: int, repeats: int, seed: int) -> list[float]:
-    """Median ns/element of each float32 kernel as a ufunc, interleaved in one process."""
-    ufuncs = [ufunc_of(function, k) for k in kernels]
-    x = home(function).bench_inputs(np.random.default_rng(seed), n)
+def time_kernels(function: str, kernels: list, n: int, repeats: int, seed: int, dtype: str = "float32") -> list[float]:
+    """Median ns/element of each kernel (of dtype) as a ufunc, interleaved in one process."""
+    ufuncs = [ufunc_of(function, k, dtype) for k in kernels]
+    x = home(function).bench_inputs(np.random.default_rng(seed), n).astype(dtype)
     return median_ns_per_element(ufuncs, x, repeats)
 
 
@@ -182,9 +190,22 @@ class Build:
             made = self.make_evolved(function)
         else:
             made = self.make_fitted(function)
+        entry = self.finish(made)
+        float64 = home(function).variants_of("float64")
+        if float64 and self.options.method == "evolved":
+            # A float64 kernel that does not verify is not shipped, and the run goes on: the
+            # ufunc's float64 loop is then the contract's float64 (the peer's, or libm).
+            try:
+                made64 = self.evolve_variant(float64[0])
+                emit.write_text_atomic(self.staging / made64.path.name, made64.path.read_text())
+                entry["float64"] = self.finish64(made64)
+            except VerificationFailed as exc:
+                self.log(f"{float64[0].label}: NOT SHIPPED: {exc}")
+                entry["float64"] = {"variant": float64[0].variant, "failed": str(exc)}
         # Ship the verified file itself: the same bytes, under the function's name.
         emit.write_text_atomic(self.staging / f"{function}.py", made.path.read_text())
-        return self.finish(made)
+        emit.write_text_atomic(self.staging / f"{function}.json", json.dumps(entry, indent=2, sort_keys=True))
+        return entry
 
     def provenance(self, scaffold: Scaffold, programs: dict, method: str) -> dict:
         contract = CONTRACTS[scaffold.function]
@@ -196,8 +217,18 @@ class Build:
     def render(self, scaffold: Scaffold, programs: dict, method: str, directory: Path) -> tuple[Path, object]:
         return render(scaffold, programs, self.provenance(scaffold, programs, method), directory)
 
-    def verify(self, scaffold: Scaffold, kernel) -> Verification:
+    def verify(self, scaffold: Scaffold, kernel):
+        """The exhaustive check (float32 kernels) or the sampled one (float64)."""
         function, label = scaffold.function, scaffold.label
+        if scaffold.dtype == "float64":
+            self.log(f"{label}: sampled check, {self.options.verify64_inputs:,} float64 inputs and the hard cases")
+            check = verify_kernel64(function, kernel, ufunc_of(function, kernel, "float64"),
+                                    inputs=self.options.verify64_inputs, seed=self.options.seed)
+            if check.problems(CONTRACTS[function].max_ulp):
+                self.log(f"{label}: " + "; ".join(check.problems(CONTRACTS[function].max_ulp)))
+            self.log(f"{label}: max {check.max_ulp:.4f} ULP at {check.worst_input} ({check.peer}: "
+                     f"{check.peer_max_ulp:.4f}) over {check.inputs_checked:,} inputs in {check.seconds:.0f} s")
+            return check
         self.log(f"{label}: verifying all 2^32 inputs")
 
         def progress(_, done, total, worst):
@@ -273,10 +304,10 @@ class Build:
         programs, failed_inputs, fronts, states, chosen, trials = dict(baseline), [], {}, {}, {}, {}
         for spec in scaffold.cores:
             states[spec.name] = self.evolve_core(scaffold, spec.name, programs)
-            fronts[spec.name] = candidates(states[spec.name], self.options.feasible_ulp, spec.form)
+            fronts[spec.name] = candidates(states[spec.name], self.feasible_ulp(scaffold), spec.form)
             if not fronts[spec.name]:
                 raise VerificationFailed(f"{label}/{spec.name}: the search found no member under "
-                                         f"{self.options.feasible_ulp} ULP on its validation inputs")
+                                         f"{self.feasible_ulp(scaffold)} ULP on its validation inputs")
             chosen[spec.name], trials[spec.name] = self.choose_core(scaffold, spec.name, fronts[spec.name], programs)
             programs[spec.name] = chosen[spec.name].program
         for _ in range(self.options.budget_retries + 1):
@@ -301,7 +332,7 @@ class Build:
                                      f"(last: {check.max_ulp:.4f} ULP at {check.worst_input})")
         # The baseline-fit kernel this one replaces, timed against it in one process.
         _, base_kernel = self.render(scaffold, baseline, "baseline fit", self.staging / f".baseline-{label}")
-        ours, theirs = self.time(scaffold.function, [kernel, base_kernel])
+        ours, theirs = self.time(scaffold.function, [kernel, base_kernel], dtype=scaffold.dtype)
         cores = {}
         for spec in scaffold.cores:
             state, pick = states[spec.name], chosen[spec.name]
@@ -317,6 +348,9 @@ class Build:
         self.log(f"{label}: {ours:.3f} ns/element vs the baseline fit's {theirs:.3f} (x{theirs / ours:.2f})")
         return MadeVariant(scaffold, path, kernel, check, cores, facts)
 
+    def feasible_ulp(self, scaffold: Scaffold) -> float:
+        return self.options.feasible_ulp if scaffold.dtype == "float32" else self.options.feasible_ulp64
+
     def evolve_core(self, scaffold: Scaffold, slot: str, programs: dict):
         """Run (or resume) the search for one core; its final state."""
         label = scaffold.label
@@ -330,7 +364,8 @@ class Build:
             if state.generation % 10 == 0 or state.generation == config.generations:
                 show(state, config)
 
-        state = run_search(spec, self.options.search, core_seed(self.options.seed, scaffold, slot), self.executor,
+        config = self.options.search if scaffold.dtype == "float32" else self.options.search64
+        state = run_search(spec, config, core_seed(self.options.seed, scaffold, slot), self.executor,
                            checkpoint, progress=progress)
         self.log(f"{label}/{slot}: {state.generation} generations, {state.births} births, "
                  f"{state.evaluations / max(state.seconds, 1e-9):,.0f} evaluations/s, Pareto front of "
@@ -346,7 +381,7 @@ class Build:
             kernels = [self.render(scaffold, {**programs, slot: c.program}, "trial",
                                    self.staging / f".choose-{scaffold.label}-{slot}-{i}")[1]
                        for i, c in enumerate(trial)]
-            timed = self.time(scaffold.function, kernels, repeats=31)
+            timed = self.time(scaffold.function, kernels, repeats=31, dtype=scaffold.dtype)
             pick = min(range(len(trial)), key=lambda i: (timed[i], trial[i].cost))
         else:
             pick = 0
@@ -357,9 +392,9 @@ class Build:
             for f in facts) + f" -> #{pick}")
         return trial[pick], facts
 
-    def time(self, function: str, kernels: list, repeats: int | None = None) -> list[float]:
+    def time(self, function: str, kernels: list, repeats: int | None = None, dtype: str = "float32") -> list[float]:
         return time_kernels(function, kernels, self.options.bench_n, repeats or self.options.bench_repeats,
-                            self.options.seed)
+                            self.options.seed, dtype)
 
     def finish(self, made: MadeVariant) -> dict:
         """The function's manifest entry (checkpointed in the staging directory)."""
@@ -377,8 +412,24 @@ class Build:
             "verification": made.check.to_dict(),
             "speed": measure_speed(function, ufunc, options.bench_n, options.bench_repeats, options.seed),
         }
-        emit.write_text_atomic(self.staging / f"{function}.json", json.dumps(entry, indent=2, sort_keys=True))
         return entry
+
+    def finish64(self, made: MadeVariant) -> dict:
+        """The manifest entry of a function's float64 kernel (under its entry's "float64")."""
+        function, options = made.scaffold.function, self.options
+        ufunc = ufunc_of(function, made.kernel, "float64")
+        return {
+            "source": made.path.name,
+            "kernel": made.scaffold.kernel_name,
+            "method": options.method,
+            "variant": made.scaffold.variant,
+            "cores": made.cores,
+            "ops_total": sum(c["cost"] for c in made.cores.values()),
+            "model_cost_total": sum(c["model_cost"] for c in made.cores.values()),
+            **made.facts,
+            "verification": made.check.to_dict(),
+            "speed": measure_speed(function, ufunc, options.bench_n, options.bench_repeats, options.seed, "float64"),
+        }
 
 
 def staging_for(options: Options, generated: Path) -> Path:
@@ -418,6 +469,7 @@ def make_kernels(options: Options, generated: Path = GENERATED, log=print) -> Pa
     if extras:
         plot_fronts(build.staging, extras)
         extras.append("pareto.png")
+    extras += [entry["float64"]["source"] for entry in entries.values() if "source" in entry.get("float64", {})]
     manifest = {
         **build.meta,
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),

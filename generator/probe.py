@@ -27,6 +27,7 @@ from .modules import CACHE, load_module
 from .program import Program
 from .scaffold import Scaffold
 from .verify import ulp_error
+from .verify64 import reference64, ulp_error64
 
 PROBE_DIR = CACHE / "probe"
 MAX_NODES = 64  # the largest program the interpreter holds (the search's max cost is far below)
@@ -114,16 +115,22 @@ def load_emitted(scaffold: Scaffold, programs: dict[str, Program]):
 
 
 class Probe:
-    """max_ulp(program, xs, refs): the kernel's max ULP error on xs with `program` in `slot`."""
+    """max_ulp(program, xs, refs): the kernel's max ULP error on xs with `program` in `slot`
+    (float32 ULP against float64 libm for a float32 kernel; float64 ULP against the long
+    double function, as hi + lo, for a float64 kernel)."""
 
     def __init__(self, scaffold: Scaffold, slot: str, fixed: dict[str, Program]):
         spec = scaffold.core(slot)
         module = load_emitted(scaffold, {**fixed, slot: Program.identity()})
         self.buffer = CoreBuffer(spec.precision)
+        self.function, self.dtype = scaffold.function, scaffold.dtype
         namespace = {**vars(module), spec.slot: make_interpreter(self.buffer)}
         fn = scaffold.kernel
         kernel = numba.njit(error_model="numpy", fastmath=False)(
             pytypes.FunctionType(fn.__code__, namespace, fn.__name__, fn.__defaults__, fn.__closure__))
+        if scaffold.dtype == "float64":
+            self._init_float64(kernel)
+            return
         reference = float64_kernel(scaffold.function)
 
         @numba.njit(error_model="numpy")
@@ -142,8 +149,23 @@ class Probe:
 
         self._max_ulp, self._references = max_ulp, references
 
+    def _init_float64(self, kernel):
+        @numba.njit(error_model="numpy")
+        def max_ulp(xs, refs):
+            worst, at = -1.0, 0
+            for i in range(xs.shape[0]):
+                err = ulp_error64(kernel(xs[i]), refs[i, 0], refs[i, 1])
+                if err > worst or err != err:
+                    worst, at = err, i
+            return worst, at
+
+        self._max_ulp, self._references = max_ulp, None
+
     def references(self, xs: np.ndarray) -> np.ndarray:
-        """The float64 reference (libm) at each input."""
+        """The reference at each input: float64 libm (float32 kernels), or the long double
+        function as float64 hi, lo columns (float64 kernels)."""
+        if self.dtype == "float64":
+            return np.stack(reference64(self.function, xs), axis=1)
         out = np.empty(xs.size)
         self._references(xs, out)
         return out

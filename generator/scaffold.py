@@ -65,14 +65,20 @@ class CoreSpec:
 @dataclass(frozen=True)
 class Constant:
     name: str
-    value: object  # what the kernel uses: float (float64), np.float32, np.int32 or int (int64)
+    value: object  # what the kernel uses: float (float64), np.float32, np.int32, int (int64), str, np.ndarray
     origin: str  # where it came from
     as_hex: bool = False  # integers: written in hex (bit patterns)
+    expression: str = ""  # tables: the call of a builder (Scaffold.builders) that makes the value
 
     @property
     def source(self) -> str:
         """The Python expression the emitted kernel defines it by: the exact value used."""
         v = self.value
+        if isinstance(v, np.ndarray):
+            return self.expression
+        if isinstance(v, str):
+            pieces = [v[i:i + 72] for i in range(0, len(v), 72)]
+            return "(\n    " + "\n    ".join(repr(p) for p in pieces) + "\n)" if len(pieces) > 1 else repr(v)
         if isinstance(v, np.float32):
             return f'np.float32(float.fromhex("{float(v).hex()}"))'
         if isinstance(v, float):
@@ -91,9 +97,20 @@ class ConstantTable:
     def __init__(self):
         self._made: list[tuple[object, str, bool]] = []
 
-    def _add(self, value, origin: str, as_hex: bool = False):
-        self._made.append((value, origin, as_hex))
+    def _add(self, value, origin: str, as_hex: bool = False, expression: str = ""):
+        self._made.append((value, origin, as_hex, expression))
         return value
+
+    def text(self, value: str, origin: str) -> str:
+        """A string constant (e.g. the hex digits of 2/pi a table is built from)."""
+        return self._add(_Str(value), origin)
+
+    def table(self, builder, argument_name: str, argument, origin: str) -> np.ndarray:
+        """A float64 array made by ``builder(argument)`` (a plain function of the scaffold's
+        ``builders``); the emitted kernel makes it the same way, from the constant
+        ``argument_name``."""
+        return self._add(np.asarray(builder(argument), np.float64), origin,
+                         expression=f"{builder.__name__}({argument_name})")
 
     def f64(self, value, origin: str) -> float:
         """A float64 constant: value rounded to nearest float64."""
@@ -116,12 +133,12 @@ class ConstantTable:
     def named(self, namespace: dict) -> tuple[Constant, ...]:
         """The constants, named by the namespace's (a module's globals()) bindings."""
         found = []
-        for value, origin, as_hex in self._made:
+        for value, origin, as_hex, expression in self._made:
             names = [n for n, v in namespace.items() if v is value]
             if len(names) != 1:
-                raise ValueError(f"constant {value!r} ({origin}) is bound to {names or 'no name'}: "
+                raise ValueError(f"constant ({origin}) is bound to {names or 'no name'}: "
                                  "bind each constant to exactly one module-level name")
-            found.append(Constant(names[0], _plain(value), origin, as_hex))
+            found.append(Constant(names[0], _plain(value), origin, as_hex, expression))
         return tuple(found)
 
 
@@ -133,12 +150,18 @@ class _Float(float):
     """A float with its own identity (float(x) of a float is x itself)."""
 
 
+class _Str(str):
+    """A str with its own identity."""
+
+
 def _plain(value):
     """The plain Python value of a table entry (np scalars are already distinct objects)."""
     if isinstance(value, _Int):
         return int(value)
     if isinstance(value, _Float):
         return float(value)
+    if isinstance(value, _Str):
+        return str(value)
     return value
 
 
@@ -168,14 +191,25 @@ class Scaffold:
     budget: str = ""  # why the cores' error is enough (the error budget)
     fit_budget_log2: float | None = None  # baseline fits' core error budget (None: the run's option)
     common: CommonPath | None = None  # a faster kernel for common inputs, emitted after the kernel
+    dtype: str = "float32"  # the kernel's argument and result type: "float32" or "float64"
+    builders: tuple[Callable, ...] = ()  # plain functions that make table constants (emitted before them)
 
     @property
     def label(self) -> str:
         """How files, seeds and logs name it: function-variant."""
         return f"{self.function}-{self.variant}"
 
+    @property
+    def kernel_name(self) -> str:
+        """What the kernel is called, and its module: <function>_f32 or <function>_f64."""
+        return kernel_name(self.function, self.dtype)
+
     def core(self, name: str) -> CoreSpec:
         return next(spec for spec in self.cores if spec.name == name)
+
+
+def kernel_name(function: str, dtype: str = "float32") -> str:
+    return f"{function}_f{np.dtype(dtype).itemsize * 8}"
 
 
 # ---- Constants from mpmath ---------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Sampled float64 accuracy of fastmath's float64 loops (and of their peers), in float64 ULP.
+"""Sampled float64 accuracy, in float64 ULP: of fastmath's float64 loops against their peers
+(``check``, ``main``), and of a float64 kernel before it is published (``verify_kernel64``).
 
 2^64 inputs cannot all be checked: this samples. For each function, `blocks` blocks of 2^20
 inputs: half random bit patterns over every binade and sign (finite, inside the function's
@@ -10,17 +11,31 @@ one block of 2^14 inputs.
     .venv/bin/python -m generator.verify64 [blocks]      (default 16: 2^24 per function)
 
 tests/accuracy/test_float64.py runs one block per function.
+
+A float64 kernel (``verify_kernel64``, run by `make kernels` before publishing and by `make
+verify`) is checked on a reproducible sample: every binade and sign (random bit patterns),
+magnitudes spread evenly over the binades where the kernel computes itself, the ranges users
+call it on, the function's hard cases (``hard_cases``: for sin and cos the float64 nearest to
+multiples of pi/2, and their neighbours), and the special values with numpy's flags, against
+the x87 long double function split into float64 hi + lo. The same inputs run through the
+ufunc (blocks, common path), an @njit loop and the kernel itself, which must agree bit for
+bit, and through the peer, whose max ULP on the same inputs is recorded beside ours.
 """
 from __future__ import annotations
 
+import math
 import sys
+import time
+from dataclasses import asdict, dataclass, field
 
+import numba
 import numpy as np
 
 import fastmath
 from fastmath.contract import CONTRACTS, FUNCTIONS
 
 BLOCK = 1 << 20
+TYPICAL = {"exp": (-745.0, 709.7), "log": (0.0, 1e6), "sin": (-1e4, 1e4), "cos": (-1e4, 1e4), "erf": (-6.0, 6.0)}
 
 
 def ulp64(e: np.ndarray) -> np.ndarray:
@@ -34,8 +49,7 @@ def sample(function: str, n: int, rng: np.random.Generator) -> np.ndarray:
     """n float64 inputs: half random bit patterns (finite, in the domain), half typical values."""
     bits = rng.integers(0, 1 << 64, n // 2, dtype=np.uint64, endpoint=False)
     x = bits.view(np.float64)
-    typical = {"exp": (-745.0, 709.7), "log": (0.0, 1e6), "sin": (-1e4, 1e4), "cos": (-1e4, 1e4), "erf": (-6.0, 6.0)}
-    x = np.concatenate([x, rng.uniform(*typical[function], n - n // 2)])
+    x = np.concatenate([x, rng.uniform(*TYPICAL[function], n - n // 2)])
     x = x[np.isfinite(x)]
     if function == "exp":
         x = x[x < 709.78]  # beyond: overflow to inf, checked by the special-value tests
@@ -97,3 +111,253 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# ---- Verifying a float64 kernel (sampled) ---------------------------------------------------
+KERNEL_INPUTS = 100_000_000  # per function in `make kernels` and `make verify`
+PEER_SLACK = 2.0**-10  # ULP: the long double reference's own error is ~2^-11
+
+
+@numba.njit(error_model="numpy", inline="always")
+def ulp_error64(y, hi, lo):
+    """float64 ULP error of y against the exact value hi + lo (hi = RN(exact)); inf where a
+    C99 Annex F rule is broken (NaN for NaN, exact infinities, signed zeros)."""
+    if math.isnan(hi) or math.isnan(y):
+        return 0.0 if (math.isnan(hi) and math.isnan(y)) else math.inf
+    if math.isinf(hi) or math.isinf(y):
+        return 0.0 if y == hi else math.inf
+    if hi == 0.0 and lo == 0.0:
+        return 0.0 if (y == 0.0 and math.copysign(1.0, y) == math.copysign(1.0, hi)) else math.inf
+    exponent = math.frexp(hi)[1] - 1
+    return abs((y - hi) - lo) / math.ldexp(1.0, max(exponent, -1022) - 52)
+
+
+@numba.njit(error_model="numpy")
+def ulp_errors64(y, hi, lo, out):
+    for i in range(y.size):
+        out[i] = ulp_error64(y[i], hi[i], lo[i])
+
+
+def reference64(function: str, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The exact value at each x as float64 hi + lo, from the x87 long double function."""
+    if not (hasattr(np, function) and np.finfo(np.longdouble).nmant >= 63):
+        raise RuntimeError(f"no long double {function} here: float64 kernels are verified on x86-64 Linux")
+    with np.errstate(all="ignore"):
+        exact = getattr(np, function)(x.astype(np.longdouble))
+    hi = exact.astype(np.float64)
+    with np.errstate(all="ignore"):
+        lo = np.where(np.isfinite(hi), (exact - hi.astype(np.longdouble)).astype(np.float64), 0.0)
+    return hi, lo
+
+
+def hard_cases(function: str, rng: np.random.Generator, n: int = 1 << 18) -> np.ndarray:
+    """Inputs where a float64 kernel is most easily wrong. sin, cos: the float64 nearest k pi/2
+    (k < 2^29, every k up to 2^16 and random ones above, from long double) and their two
+    neighbours each side, where the reduced argument cancels most; and the literature's
+    hardest float64 for reduction mod pi/2 (6381956970095103 2^797, |r| ~ 2^-61). Every
+    function: ``threshold_inputs64``."""
+    if function not in ("sin", "cos"):
+        return threshold_inputs64()
+    k = np.concatenate([np.arange(1, 1 << 16), rng.integers(1 << 16, 1 << 29, n)]).astype(np.longdouble)
+    with np.errstate(all="ignore"):
+        near = (k * (np.longdouble(np.pi) / 2 + (np.longdouble(np.pi) - np.longdouble(math.pi)) / 2)).astype(np.float64)
+    x = [near]
+    up, down = near, near
+    for _ in range(2):
+        up, down = np.nextafter(up, np.inf), np.nextafter(down, -np.inf)
+        x += [up, down]
+    x = np.concatenate(x + [np.array([math.ldexp(6381956970095103, 797)])])
+    return np.concatenate([x, -x, threshold_inputs64()])
+
+
+def special_inputs64() -> np.ndarray:
+    """±0, the subnormal extremes, the least normal, a tiny normal, ±inf and NaN (both signs):
+    where the result is exact (x, 1, NaN) and must be the C library's, flags included."""
+    x = np.array([0.0, 5e-324, 2.225073858507201e-308, 2.2250738585072014e-308, 1e-300, math.inf], np.float64)
+    return np.concatenate([x, -x, np.array([np.nan, -np.nan])])
+
+
+def threshold_inputs64() -> np.ndarray:
+    """The float64 kernels' own thresholds and the top of the range, with their neighbours
+    (both signs), for the sampled ULP check: 2^-27 and 2^28 (sin and cos change path
+    there), 1e300 and DBL_MAX."""
+    x = []
+    for v in (2.0**-27, 2.0**28, 1e300, 1.7976931348623157e308):
+        x += [v, np.nextafter(v, 0.0), np.nextafter(v, np.inf) if v < 1.7e308 else v]
+    x = np.array(x, np.float64)
+    return np.concatenate([x, -x])
+
+
+def sample64(function: str, n: int, rng: np.random.Generator) -> np.ndarray:
+    """n float64 inputs: a quarter random bit patterns (every binade and sign), a quarter
+    magnitudes log-uniform over [2^-30, 2^30] (either sign), a quarter the users' range
+    (``TYPICAL``) and a quarter in [-8, 8]."""
+    q = n // 4
+    bits = rng.integers(0, 1 << 64, q, dtype=np.uint64, endpoint=False).view(np.float64)
+    spread = np.exp(rng.uniform(-30 * math.log(2), 30 * math.log(2), q)) * rng.choice([-1.0, 1.0], q)
+    typical = rng.uniform(*TYPICAL[function], q)
+    near = rng.uniform(-8.0, 8.0, n - 3 * q)
+    x = np.concatenate([bits, spread, typical, near])
+    return np.where(np.isnan(x), 1.0, x)
+
+
+@dataclass
+class SampledVerification:
+    """What was checked of a float64 kernel: sampled, not proven."""
+    function: str
+    method: str
+    reference: str
+    inputs_checked: int
+    hard_cases: int
+    max_ulp: float
+    worst_input: str  # float.hex
+    worst_output: str
+    count_over_half_ulp: int
+    count_at_least_one_ulp: int
+    peer: str
+    peer_max_ulp: float  # the peer's max ULP on the same inputs
+    peer_worst_input: str
+    seconds: float
+    compilations: dict = field(default_factory=dict)  # {name: {"compared", "differ", "first"}}
+    special_values: dict = field(default_factory=dict)  # {"checked", "failures"}
+
+    def problems(self, max_ulp: float) -> list[str]:
+        """Why this kernel may not ship: an error at or above the bound, or above the peer's
+        own max on the same inputs (where the peer is under the bound; 2^-10 ULP of slack for
+        the reference's own error), a compilation that differs, a special value."""
+        out = []
+        if not self.max_ulp < max_ulp:
+            out.append(f"max {self.max_ulp:.4f} ULP at {self.worst_input} breaks the bound (< {max_ulp:g})")
+        if self.peer_max_ulp < max_ulp and self.max_ulp > self.peer_max_ulp + PEER_SLACK:
+            out.append(f"max {self.max_ulp:.4f} ULP at {self.worst_input}: less accurate than {self.peer} "
+                       f"({self.peer_max_ulp:.4f} ULP at {self.peer_worst_input}) on the same inputs")
+        for name, c in self.compilations.items():
+            if c["differ"]:
+                out.append(f"{name}: {c['differ']} of {c['compared']} inputs differ from the kernel (first {c['first']})")
+        out += [f"special value: {f}" for f in self.special_values.get("failures", [])]
+        return out
+
+    def proves(self, max_ulp: float) -> bool:
+        """Every sampled error is below max_ulp and every other check passed (sampled: not
+        a proof over all 2^64 inputs, the name says what the pipeline asks of it)."""
+        return not self.problems(max_ulp)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _flags_of(f, x: float) -> tuple:
+    """(result, the floating-point exceptions numpy reports) of f on a one-element array."""
+    raised = []
+
+    def record(kind, flag):
+        raised.append(kind)
+    with np.errstate(all="call", call=record):
+        y = f(np.array([x]))[0]
+    return y, tuple(sorted(set(raised)))
+
+
+def check_special_values64(function: str, kernel, ufunc) -> dict:
+    """On the special inputs: the kernel and the ufunc give the C library's result (NaN for
+    NaN, else equal with the same sign), and the ufunc raises what numpy's own loop raises."""
+    libm = CONTRACTS[function].libm
+    peer = getattr(np, function, None)
+    failures = []
+    inputs = special_inputs64()
+    for x in inputs:
+        x = float(x)
+        with np.errstate(all="ignore"):
+            try:
+                expected = libm(x)
+            except ValueError:  # Python's math raises where C returns NaN (sin(inf))
+                expected = math.nan
+            got = [("kernel", float(kernel(x))), ("ufunc", float(ufunc(np.array([x]))[0]))]
+        for who, y in got:
+            same = math.isnan(y) if math.isnan(expected) else (y == expected and math.copysign(1, y) == math.copysign(1, expected))
+            if not same:
+                failures.append(f"{who}({x!r}) = {y!r}, expected {expected!r}")
+        if peer is not None:
+            theirs, ours = _flags_of(peer, x), _flags_of(ufunc, x)
+            if theirs[1] != ours[1]:
+                failures.append(f"flags of {function}({x!r}): {ours[1]}, numpy's {theirs[1]}")
+    return {"checked": 2 * inputs.size + (inputs.size if peer is not None else 0), "failures": failures}
+
+
+def _loops64(kernel, common, is_common):
+    @numba.njit(error_model="numpy")
+    def loop(x, out):
+        for i in range(x.size):
+            out[i] = kernel(x[i])
+
+    @numba.njit(error_model="numpy")
+    def common_loop(x, out):
+        # the common path on its inputs, the kernel elsewhere
+        for i in range(x.size):
+            out[i] = common(x[i]) if is_common(x[i]) else kernel(x[i])
+
+    return loop, (common_loop if common is not None else None)
+
+
+def _differ(a: np.ndarray, b: np.ndarray) -> tuple[int, int]:
+    """(how many results differ in their bits, the first index), NaN payloads aside."""
+    same = (a.view(np.int64) == b.view(np.int64)) | (np.isnan(a) & np.isnan(b))
+    bad = np.flatnonzero(~same)
+    return int(bad.size), (int(bad[0]) if bad.size else -1)
+
+
+def verify_kernel64(function: str, kernel, ufunc, inputs: int = KERNEL_INPUTS, seed: int = 0,
+                    block: int = BLOCK, progress=None) -> SampledVerification:
+    """The sampled check of a float64 kernel (see the module doc): `inputs` sampled inputs
+    plus the hard cases and special values."""
+    from fastmath._loops import common_path_of
+    contract = CONTRACTS[function]
+    peer = contract.peer_function()
+    rng = np.random.default_rng(seed)
+    loop, common_loop = _loops64(kernel, *common_path_of(kernel, function, "float64"))
+    hard = hard_cases(function, rng)
+    t0 = time.perf_counter()
+    worst, worst_x, over_half, over_one, peer_worst, peer_worst_x, checked = -1.0, 0.0, 0, 0, -1.0, 0.0, 0
+    names = ("ufunc", "kernel_alone") + (("common_path",) if common_loop is not None else ())
+    compilations = {n: {"compared": 0, "differ": 0, "first": None} for n in names}
+    batches = [hard] + [None] * -(-inputs // block)
+    for index, batch in enumerate(batches):
+        x = batch if batch is not None else sample64(function, min(block, inputs - (index - 1) * block), rng)
+        y = np.empty_like(x)
+        with np.errstate(all="ignore"):
+            loop(x, y)
+            hi, lo = reference64(function, x)
+            errors = np.empty_like(x)
+            ulp_errors64(y, hi, lo, errors)
+            theirs = np.empty_like(x)
+            ulp_errors64(peer(x), hi, lo, theirs)
+            others = {"ufunc": ufunc(x)}
+            if common_loop is not None:
+                others["common_path"] = np.empty_like(x)
+                common_loop(x, others["common_path"])
+            others["kernel_alone"] = np.array([kernel(v) for v in x[:4096]])  # called from Python, not inlined
+        i = int(np.argmax(errors))
+        if errors[i] > worst:
+            worst, worst_x = float(errors[i]), float(x[i])
+        j = int(np.argmax(theirs))
+        if theirs[j] > peer_worst:
+            peer_worst, peer_worst_x = float(theirs[j]), float(x[j])
+        over_half += int((errors > 0.5).sum())
+        over_one += int((errors >= 1.0).sum())
+        checked += x.size
+        for name, other in others.items():
+            differ, first = _differ(y[:other.size], other)
+            c = compilations[name]
+            c["compared"] += other.size
+            c["differ"] += differ
+            if differ and c["first"] is None:
+                c["first"] = float(x[first]).hex()
+        if progress:
+            progress(checked, inputs + hard.size, worst)
+    return SampledVerification(
+        function=function, method=f"sampled: {inputs:,} inputs (seed {seed}) + {hard.size:,} hard cases + special values",
+        reference="x87 long double (numpy longdouble: glibc's 64-bit-significand function), as float64 hi + lo",
+        inputs_checked=checked, hard_cases=int(hard.size), max_ulp=worst, worst_input=worst_x.hex(),
+        worst_output=float(kernel(worst_x)).hex(), count_over_half_ulp=over_half, count_at_least_one_ulp=over_one,
+        peer=contract.peer, peer_max_ulp=peer_worst, peer_worst_input=peer_worst_x.hex(),
+        seconds=round(time.perf_counter() - t0, 1), compilations=compilations,
+        special_values=check_special_values64(function, kernel, ufunc))

@@ -29,20 +29,30 @@ class FunctionHome:
     variants: tuple[Scaffold, ...]  # the default first
     search_inputs: tuple[tuple[float, Sampler], ...]  # (share, sampler): the search's validation mix
     bench_inputs: Sampler  # inputs typical of the function's use: what speed is measured on
+    # float64 kernels (none: the ufunc's float64 loop is the contract's ``float64`` peer or libm)
+    float64_variants: tuple[Scaffold, ...] = ()  # the default first
+    search_inputs64: tuple[tuple[float, Sampler], ...] = ()  # as search_inputs, float64
 
-    def variant(self, name: str | None = None) -> Scaffold:
-        """The scaffold variant called `name` (None: the default)."""
+    def variant(self, name: str | None = None, dtype: str = "float32") -> Scaffold:
+        """The scaffold variant called `name` (None: the default) of the kernels for dtype."""
+        variants = self.variants_of(dtype)
+        if not variants:
+            raise KeyError(f"{self.name} has no {dtype} kernel scaffold")
         if name is None:
-            return self.variants[0]
-        for scaffold in self.variants:
+            return variants[0]
+        for scaffold in (*self.variants, *self.float64_variants):
             if scaffold.variant == name:
                 return scaffold
         raise KeyError(f"{self.name} has no scaffold variant {name!r}; "
-                       f"it has {', '.join(s.variant for s in self.variants)}")
+                       f"it has {', '.join(s.variant for s in (*self.variants, *self.float64_variants))}")
 
-    def draw_search_inputs(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        parts = [sampler(rng, int(round(share * n))) for share, sampler in self.search_inputs]
-        return np.concatenate(parts)[:n].astype(np.float32)
+    def variants_of(self, dtype: str) -> tuple[Scaffold, ...]:
+        return self.variants if dtype == "float32" else self.float64_variants
+
+    def draw_search_inputs(self, rng: np.random.Generator, n: int, dtype: str = "float32") -> np.ndarray:
+        mix = self.search_inputs if dtype == "float32" else self.search_inputs64
+        parts = [sampler(rng, int(round(share * n))) for share, sampler in mix]
+        return np.concatenate(parts)[:n].astype(dtype)
 
 
 @functools.cache
@@ -60,6 +70,15 @@ def scaffold(function: str, variant: str | None = None) -> Scaffold:
 # ---- Samplers the homes share ---------------------------------------------------------------
 def uniform(lo: float, hi: float) -> Sampler:
     return lambda rng, n: rng.uniform(lo, hi, n).astype(np.float32)
+
+
+def uniform64(lo: float, hi: float) -> Sampler:
+    return lambda rng, n: rng.uniform(lo, hi, n)
+
+
+def log_uniform64(lo: float, hi: float) -> Sampler:
+    """float64 magnitudes spread evenly over the binades of [lo, hi], either sign."""
+    return lambda rng, n: np.exp(rng.uniform(np.log(lo), np.log(hi), n)) * rng.choice([-1.0, 1.0], n)
 
 
 def finite_bits(rng: np.random.Generator, n: int) -> np.ndarray:

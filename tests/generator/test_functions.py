@@ -11,7 +11,7 @@ from generator.functions import home
 from generator.program import Program
 from generator.scaffold import ConstantTable
 
-ALL_SCAFFOLDS = [s for f in FUNCTIONS for s in home(f).variants]
+ALL_SCAFFOLDS = [s for f in FUNCTIONS for s in (*home(f).variants, *home(f).float64_variants)]
 PROVENANCE = {"version": "t", "seed": 0, "config_hash": "t", "generator_commit": "t", "domain": "t",
               "max_ulp_contract": 1.0, "method": "test"}
 
@@ -27,6 +27,11 @@ def test_every_function_has_a_home(function):
     assert h.bench_inputs(np.random.default_rng(0), 100).dtype == np.float32
     with pytest.raises(KeyError, match="no scaffold variant"):
         h.variant("f16")
+    if h.float64_variants:  # float64 kernels: their own variants and search inputs
+        assert h.variant(dtype="float64") is h.float64_variants[0]
+        assert all(s.dtype == "float64" and s.function == function for s in h.float64_variants)
+        x64 = h.draw_search_inputs(np.random.default_rng(0), 1000, "float64")
+        assert x64.dtype == np.float64 and x64.size == 1000 and np.isfinite(x64).all()
 
 
 def test_unknown_function_has_no_home():
@@ -37,7 +42,7 @@ def test_unknown_function_has_no_home():
 @pytest.mark.parametrize("chosen", ALL_SCAFFOLDS, ids=lambda s: s.label)
 def test_scaffold_is_real_code_calling_its_core_slots(chosen):
     module = importlib.import_module(chosen.kernel.__module__)
-    assert chosen.kernel.__name__ == f"{chosen.function}_f32"
+    assert chosen.kernel.__name__ == chosen.kernel_name == f"{chosen.function}_f{32 if chosen.dtype == 'float32' else 64}"
     called = set(chosen.kernel.__code__.co_names)
     for spec in chosen.cores:
         assert spec.slot in called, f"{chosen.label} never calls {spec.slot}"
@@ -49,7 +54,7 @@ def test_scaffold_is_real_code_calling_its_core_slots(chosen):
     for c in chosen.constants:  # each constant is what the kernel's module binds under its name
         owner = [m for m in (module, *(importlib.import_module(h.__module__) for h in chosen.helpers))
                  if c.name in vars(m)]
-        assert owner and all(np.asarray(vars(m)[c.name]) == np.asarray(c.value) for m in owner)
+        assert owner and all(np.array_equal(np.asarray(vars(m)[c.name]), np.asarray(c.value)) for m in owner)
     assert chosen.method and chosen.budget
 
 
@@ -87,7 +92,7 @@ def test_emitted_kernel_reads_top_to_bottom(chosen):
         assert f"def {spec.slot}(u):" in source and (f"{prefix}0 =" in source or f"{prefix}1 =" in source)
         if spec.precision == "float32":  # the float32 value used, not a 53-bit one rounded at load
             assert 'np.float32(float.fromhex("0x1.0000000000000p-1"))' in source
-    assert f"def {chosen.function}_f32(x):" in source
+    assert f"def {chosen.kernel_name}(x):" in source
     compile(source, "<kernel>", "exec")
 
 
