@@ -2,11 +2,13 @@
 
 Run with `make bench`, which prints the ratio table (benchmarks/report.py). Each group
 times both sides on the same array in the same process; compare medians. Ufuncs are timed
-on float32 and on float64 (the same values, widened), and on random float32 bit patterns
-("float32 bits": every exponent, NaN, inf, subnormals), and in two other layouts of the same
-float32 values: "float32 out=x" (in place: each round on a fresh copy, the copy untimed) and
-"float32 x[::2]" (a strided view: every other element of an array twice the size); @njit
-loops on float32 (float64 scalars in @njit code run the C library on both sides).
+on float32 and on float64 (the same values, widened), and on random bit patterns ("float32
+bits", "float64 bits": every exponent, NaN, inf, subnormals), and in two other layouts of
+the same float32 values: "float32 out=x" (in place: each round on a fresh copy, the copy
+untimed) and "float32 x[::2]" (a strided view: every other element of an array twice the
+size); @njit loops on float32 and float64 (``fastmath.<f>(x[i])`` against the C library's
+``math.<f>``; float64 runs fastmath's float64 kernel where the version ships one, else the
+C library on both sides).
 """
 import numba
 import numpy as np
@@ -21,12 +23,14 @@ _arrays = {}
 
 
 def data(function, n, dtype=np.float32):
-    """Typical inputs (the function's home's bench_inputs), or for "bits" random float32 bit
-    patterns: every exponent, NaN, inf and subnormals included."""
+    """Typical inputs (the function's home's bench_inputs), or for "bits" ("bits64") random
+    float32 (float64) bit patterns: every exponent, NaN, inf and subnormals included."""
     if (function, n, dtype) not in _arrays:
         rng = np.random.default_rng(0)
         if dtype == "bits":
             x = rng.integers(0, 2**32, n, dtype=np.uint64).astype(np.uint32).view(np.float32)
+        elif dtype == "bits64":
+            x = rng.integers(0, 2**64, n, dtype=np.uint64, endpoint=False).view(np.float64)
         else:
             x = sample_inputs(function, n, rng).astype(dtype)
         _arrays[function, n, dtype] = x
@@ -52,11 +56,12 @@ def loop_for(kind, function):
 
 
 @pytest.mark.parametrize("n", SIZES)
-@pytest.mark.parametrize("dtype", ["float32", "float64", "float32 bits", "float32 out=x", "float32 x[::2]"])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float32 bits", "float64 bits", "float32 out=x", "float32 x[::2]"])
 @pytest.mark.parametrize("function", FUNCTIONS)
 @pytest.mark.parametrize("side", ["fastmath", "peer"])
 def test_ufunc(benchmark, function, dtype, n, side):
-    x = data(function, n, "bits" if dtype.endswith("bits") else np.dtype(dtype.split()[0]).type)
+    x = data(function, n, ("bits" if dtype == "float32 bits" else "bits64") if dtype.endswith("bits")
+             else np.dtype(dtype.split()[0]).type)
     out = np.empty_like(x)
     f = getattr(fastmath, function) if side == "fastmath" else peer(function)[1]
     benchmark.group = f"ufunc-{function}-{dtype}-{n}"
@@ -88,13 +93,14 @@ def test_copyto_at_the_memory_bound(benchmark, function):
 
 
 @pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("function", FUNCTIONS)
 @pytest.mark.parametrize("side", ["fastmath", "libm"])
-def test_njit_loop(benchmark, function, n, side):
-    x = data(function, n)
+def test_njit_loop(benchmark, function, dtype, n, side):
+    x = data(function, n, np.dtype(dtype).type)
     out = np.empty_like(x)
     loop = loop_for(side, function)
     loop(x[:16], out[:16])  # compile outside the timing
-    benchmark.group = f"njit-{function}-{n}"
-    benchmark.extra_info.update(function=function, n=n, side=side, kind="njit", dtype="float32")
+    benchmark.group = f"njit-{function}-{dtype}-{n}"
+    benchmark.extra_info.update(function=function, n=n, side=side, kind="njit", dtype=dtype)
     benchmark(loop, x, out)

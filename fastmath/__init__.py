@@ -107,11 +107,13 @@ def kernel_version() -> str:
 
 def info(function: str) -> dict:
     """The manifest entry of one function in the kernel version in use: provenance, the core
-    programs, the exhaustive verification result and the measured speed; and ``loops``: who
-    computes each dtype's loop (the fastmath kernel, the C library, or numpy's own)."""
+    programs, the exhaustive verification result and the measured speed (and under
+    ``float64``, those of its float64 kernel, where the version ships one: sampled); and
+    ``loops``: who computes each dtype's loop (a fastmath kernel, the C library, or numpy's own)."""
     if function not in FUNCTIONS:
         raise ValueError(f"fastmath.info: unknown function {function!r}; expected one of {', '.join(FUNCTIONS)}")
     from . import _kernels
     m = _kernels.manifest()
     return {"version": m["version"], "seed": m["seed"], "generator_commit": m["generator_commit"],
-            **m["functions"][function], "loops": CONTRACTS[function].loop_sources()}
+            **m["functions"][function],
+            "loops": CONTRACTS[function].loop_sources(_kernels.float64_module(function) is not None)}

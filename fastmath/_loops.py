@@ -60,8 +60,7 @@ def _no_common_path(x):
 KERNEL = COMMON = IS_COMMON = RUN = RUN_IN_PLACE = BLOCKS = ALL_COMMON = ALL_COMMON_INLINE = _no_common_path
 HAS_COMMON = False
 ITEMSIZE, POINTER, STACK = 4, float32_pointer, stack_float32  # the element type's (float32 or float64)
-_TYPES = {"float32": (4, float32_pointer, stack_float32, types.float32),
-          "float64": (8, float64_pointer, stack_float64, types.float64)}
+_TYPES = {"float32": (4, float32_pointer, stack_float32), "float64": (8, float64_pointer, stack_float64)}
 
 
 def _all_common(x, count):
@@ -188,7 +187,7 @@ def _namespace(kernel, common, is_common, cache_name, options, dtype: str = "flo
     if (common is None) != (is_common is None):
         raise ValueError("a common path needs both the kernel (common) and its range (is_common)")
     namespace = dict(_loop.__globals__)
-    itemsize, pointer, stack, _ = _TYPES[dtype]
+    itemsize, pointer, stack = _TYPES[dtype]
     namespace.update(KERNEL=kernel, COMMON=common or kernel, IS_COMMON=is_common or _no_common_path,
                      HAS_COMMON=common is not None, ITEMSIZE=itemsize, POINTER=pointer, STACK=stack)
     # The block functions stay functions of their own (Numba does not inline them, nor

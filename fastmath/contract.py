@@ -29,13 +29,16 @@ class Contract:
     peer: str  # what users call instead ("module.attribute"), for benchmarks
     loops: str  # the ufunc's loop types in numpy's resolution order ("efdgFDG": as numpy.exp's):
     #            f: the kernel; e: the kernel, rounded to float16; d: see float64; others: the peer's own
-    float64: str  # who computes float64 until a float64 kernel ships: "peer" (the peer's own loop,
+    domain64: str = ""  # what a float64 kernel's domain is (a function with a float64 scaffold)
+    float64: str  # who computes float64 where no float64 kernel ships: "peer" (the peer's own loop,
     #              where it is at least as accurate as the C library's and faster) or "libm"
 
-    def loop_sources(self) -> dict[str, str]:
-        """Who computes each loop of the ufunc ("f->f": ...)."""
+    def loop_sources(self, float64_kernel: bool = False) -> dict[str, str]:
+        """Who computes each loop of the ufunc ("f->f": ...); `float64_kernel`: whether the
+        kernel version in use ships a float64 kernel for this function."""
         own = {"f": "fastmath kernel", "e": "fastmath kernel (float32), rounded to float16"}
-        own["d"] = f"C library {self.name} (float64)" if self.float64 == "libm" else f"{self.peer} (its own float64 loop)"
+        own["d"] = ("fastmath float64 kernel" if float64_kernel else f"C library {self.name} (float64)"
+                    if self.float64 == "libm" else f"{self.peer} (its own float64 loop)")
         return {f"{c}->{c}": own.get(c, self.peer) for c in self.loops}
 
     def peer_function(self):
@@ -76,7 +79,7 @@ CONTRACTS = {c.name: c for c in (
              max_ulp=1.0, reference=_glibc("sin", ", exact reduction"), mp_reference="sin", symmetry="odd",
              monotonic=False, special_values=((0.0, 0.0), (-0.0, -0.0), (INF, NAN), (-INF, NAN), (NAN, NAN)),
              rewrites=("math.sin", "numpy.sin"), peer="numpy.sin", loops=NUMPY_LOOPS,
-             float64="peer"),
+             float64="peer", domain64="all float64, reduced mod pi/2 to ~2^-150 however large (Payne-Hanek from 2^28); ±inf gives NaN (invalid)"),
     Contract(name="erf", domain="all float32; |x| >= 3.92 gives ±1",
              max_ulp=1.0, reference=_glibc("erf"), mp_reference="erf", symmetry="odd", monotonic=True,
              special_values=((0.0, 0.0), (-0.0, -0.0), (INF, 1.0), (-INF, -1.0), (NAN, NAN), (10.0, 1.0)),
@@ -86,7 +89,7 @@ CONTRACTS = {c.name: c for c in (
              max_ulp=1.0, reference=_glibc("cos", ", exact reduction"), mp_reference="cos", symmetry="even",
              monotonic=False, special_values=((0.0, 1.0), (-0.0, 1.0), (INF, NAN), (-INF, NAN), (NAN, NAN)),
              rewrites=("math.cos", "numpy.cos"), peer="numpy.cos", loops=NUMPY_LOOPS,
-             float64="peer"),
+             float64="peer", domain64="all float64, reduced mod pi/2 to ~2^-150 however large (Payne-Hanek from 2^28); ±inf gives NaN (invalid)"),
 )}
 
 FUNCTIONS = tuple(CONTRACTS)

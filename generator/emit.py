@@ -138,7 +138,7 @@ def render_kernel(scaffold: Scaffold, programs: dict[str, Program], provenance: 
         "",
     ]
     for builder in scaffold.builders:  # plain Python, run once at import: they make table constants
-        lines += ["# ---- Table builder " + "-" * 73, *textwrap.dedent(inspect.getsource(builder)).strip().splitlines(),
+        lines += ["", "# ---- Table builder " + "-" * 73, *textwrap.dedent(inspect.getsource(builder)).strip().splitlines(),
                   "", ""]
     lines += ["# ---- Constants " + "-" * 77]
     lines += [f"{c.name} = {c.source}  # {c.origin}" for c in scaffold.constants]

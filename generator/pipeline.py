@@ -211,7 +211,8 @@ class Build:
         contract = CONTRACTS[scaffold.function]
         return {**self.meta, "function": scaffold.function, "method": method, "variant": scaffold.variant,
                 "internal_precision": scaffold.internal_precision,
-                "domain": contract.domain, "max_ulp_contract": contract.max_ulp,
+                "domain": contract.domain if scaffold.dtype == "float32" else contract.domain64,
+                "max_ulp_contract": contract.max_ulp,
                 "cores": {name: p.to_dict() for name, p in programs.items()}}
 
     def render(self, scaffold: Scaffold, programs: dict, method: str, directory: Path) -> tuple[Path, object]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 SCALE_FLOOR = 1e-3
+LP_MAX_ITERATIONS = 2000  # per LP of ``polish`` (they take tens)
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,9 @@ def polish(program, u: np.ndarray, exact: np.ndarray, weight: np.ndarray, iterat
         a_ub = np.vstack([np.hstack([J, -ones]), np.hstack([-J, -ones])])
         b_ub = np.concatenate([-r, r])
         bounds = [(-1.0, 1.0)] * k + [(0, None)]
-        sol = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")
+        # (An iteration cap, which is deterministic, unlike a time limit: one LP of a float64
+        # core's search ran in HiGHS for minutes without returning.)
+        sol = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs", options={"maxiter": LP_MAX_ITERATIONS})
         if sol.status != 0:
             break
         d = sol.x[:k] * trust

@@ -1,7 +1,7 @@
 """Every dtype numpy's ufunc takes: the same loop types, result dtypes and results.
 
-float32 runs the kernel, float64 numpy's own loop (or the C library: erf), float16 the float32
-kernel rounded to float16
+float32 runs the kernel, float64 a float64 kernel (sin, cos) or numpy's own loop (or the C
+library: erf), float16 the float32 kernel rounded to float16
 (checked here on all 2^16 inputs: < 1 ULP of float16); longdouble and complex run numpy's own
 loops, so their results are numpy's bit for bit.
 """
@@ -117,6 +117,9 @@ def test_info_says_who_computes_each_loop():
     assert loops["f->f"].startswith("fastmath kernel") and loops["D->D"] == "numpy.exp"
     assert "float16" in loops["e->e"] and loops["d->d"].startswith("numpy.exp")
     assert "C library" in fastmath.info("erf")["loops"]["d->d"]
+    for function in ("sin", "cos"):  # float64 kernels since v13
+        assert fastmath.info(function)["loops"]["d->d"] == "fastmath float64 kernel"
+        assert "sampled" in fastmath.info(function)["float64"]["verification"]["method"]
 
 
 @pytest.mark.parametrize("dtype", [np.longdouble, np.float16])

@@ -29,17 +29,20 @@ TWO_OVER_PI_BITS = 1280  # 2/pi to 2^-1280: G(e) below needs it to 2^-(971 + 2 +
 def payne_hanek_table(two_over_pi_hex):
     """Row j, for the exponent field 1051 + j of |x| (x = M 2^e, M an integer < 2^53, e = field
     - 1075): G(e) = 2^e 2/pi mod 4 as G0 + G1 + G2 + G3, each the float64 nearest to what the
-    previous ones leave (Python integers and Fractions: exact). x 2/pi = M G(e) (mod 4)."""
-    from fractions import Fraction
+    previous ones leave (exact integer arithmetic: G(e) = g 2^-scale with g an integer; an int
+    over a power of two converts to the nearest float64). x 2/pi = M G(e) (mod 4)."""
     bits = 4 * len(two_over_pi_hex)
     t = int(two_over_pi_hex, 16)  # 2/pi = t 2^-bits, truncated
+    scale = bits + 64
     rows = []
     for e in range(1051 - 1075, 2047 - 1075):
-        g = Fraction((t << (e + 64)) % (4 << (bits + 64)), 1 << (bits + 64))
+        g = (t << (e + 64)) % (4 << scale)
         parts = []
         for _ in range(4):
-            parts.append(float(g))  # (correctly rounded)
-            g -= Fraction(parts[-1])
+            part = g / (1 << scale)  # (correctly rounded)
+            numerator, denominator = part.as_integer_ratio()
+            g -= numerator * ((1 << scale) // denominator)
+            parts.append(part)
         rows.append(parts)
     return np.array(rows)
 
