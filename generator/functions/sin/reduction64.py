@@ -164,7 +164,10 @@ def reduce_large(x, shift):
 
 def sin_poly(rh, rl, tail):
     """sin(rh + rl) for |rh| <= R_MAX, rl below ulp(rh): rh - rh^3/6 summed in double-double,
-    then the tail rh^5 S (tail = S(rh), the core) and rl cos rh ~ rl (1 - rh^2/2), rounded once."""
+    then the tail rh^5 S (tail = S(rh), the core; rh^5 rounded once from its double-double
+    parts) and rl cos rh ~ rl (1 - rh^2/2 + rh^4/24), rounded once. (With rh^5 from three
+    roundings and rl (1 - rh^2/2), the tail was 0.017 ULP off at x = -135.87: 0.5171 ULP over
+    10^8 inputs, where NumPy's sin reaches 0.5156.)"""
     v = rh * rh
     vl = fma(rh, rh, -v)
     r3 = v * rh
@@ -173,7 +176,9 @@ def sin_poly(rh, rl, tail):
     tl = fma(r3, NEG_SIXTH_HI, -t) + (r3 * NEG_SIXTH_LO + r3l * NEG_SIXTH_HI)
     y = rh + t
     yl = t - (y - rh)  # Fast2Sum: |t| <= |rh| / 8
-    return y + (yl + (tl + fma(r3 * v, tail, fma(-0.5 * v, rl, rl))))
+    r5 = fma(r3, v, fma(r3, vl, r3l * v))  # rh^5, one rounding
+    rl_cos = fma(fma(v, C24_HI, -0.5) * v, rl, rl)
+    return y + (yl + (tl + fma(r5, tail, rl_cos)))
 
 
 def cos_poly(rh, rl, tail):
@@ -236,7 +241,8 @@ METHOD = (
     "   + rh^4/24 - ..., each sum by Fast2Sum, so only the small tail carries float64 roundings.",
     "4. Cores: S(rh) ~ (sin r - r + r^3/6)/r^5 and C(rh) ~ (cos r - 1 + r^2/2 - r^4/24)/r^6",
     "   (two programs, even); the tails rh^5 S and rh^6 C are under 0.4% and 0.05% of the",
-    "   result. rl enters as rl cos rh ~ rl (1 - rh^2/2) and -rl sin rh ~ -rl rh (1 - rh^2/6).",
+    "   result. rl enters as rl cos rh ~ rl (1 - rh^2/2 + rh^4/24) and -rl sin rh ~ -rl rh",
+    "   (1 - rh^2/6).",
 )
 BUDGET = ("The tails are under 2^-8 of the result, so cores within 2^-44 relative cost under 2^-52 "
           "of an ULP; the float64 roundings of the tails and the final rounding leave about 0.51 ULP; "
