@@ -1,0 +1,184 @@
+"""float64 through fastmath's own float64 kernels (sin and cos from v13): the ufunc's d->d
+loop (blocks, common path), @njit calls and the Numba pass all run the same kernel, bit for
+bit, with numpy's behaviour for layouts, out=, where=, special values and flags."""
+import math
+import warnings
+
+import numba
+import numpy as np
+import pytest
+
+import fastmath
+from fastmath import _kernels, numba_pass
+from fastmath.contract import FUNCTIONS
+
+WITH_KERNEL = [f for f in FUNCTIONS if _kernels.float64_module(f) is not None]
+
+
+def kernel64(function):
+    return getattr(_kernels.float64_module(function), f"{function}_f64")
+
+
+def one_by_one(function, x):
+    k = kernel64(function)
+    with np.errstate(all="ignore"):
+        return np.array([k(float(v)) for v in np.ravel(x)]).reshape(np.shape(x))
+
+
+def bits(a):
+    a = np.asarray(a, np.float64)
+    return np.where(np.isnan(a), np.nan, a).view(np.int64)  # NaN payloads aside
+
+
+def mixed(n, seed=0):
+    """Ordinary values with large ones, ±inf, NaN, ±0, tiny and subnormal ones sprinkled in
+    (blocks then take the full kernel, others the common path)."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-50, 50, n)
+    specials = [1e10, -3e300, np.inf, -np.inf, np.nan, 0.0, -0.0, 1e-310, -2.0**-30, 2.0**28]
+    where = rng.integers(0, n, n // 50)
+    x[where] = rng.choice(specials, where.size)
+    return x
+
+
+def test_the_version_ships_float64_kernels():
+    assert {"sin", "cos"} <= set(WITH_KERNEL)
+    for f in WITH_KERNEL:
+        entry = _kernels.manifest()["functions"][f]["float64"]
+        assert entry["verification"]["max_ulp"] < 1 and "sampled" in entry["verification"]["method"]
+
+
+@pytest.mark.parametrize("function", WITH_KERNEL)
+@pytest.mark.parametrize("n", [0, 1, 7, 64, 513, 1024, 1025, 5000])
+def test_ufunc_float64_runs_the_kernel_in_every_layout(function, n):
+    f = getattr(fastmath, function)
+    x = mixed(n, seed=n)
+    expected = one_by_one(function, x)
+    with np.errstate(all="ignore"):
+        np.testing.assert_array_equal(bits(f(x)), bits(expected))  # contiguous
+        np.testing.assert_array_equal(bits(f(x[::-2])), bits(expected[::-2]))  # strided, negative step
+        y = x.copy()
+        f(y, out=y)  # in place
+        np.testing.assert_array_equal(bits(y), bits(expected))
+        out = np.full(n, 7.0)
+        mask = np.arange(n) % 3 == 0
+        f(x, out=out, where=mask)
+        np.testing.assert_array_equal(bits(out[mask]), bits(expected[mask]))
+        assert np.all(out[~mask] == 7.0)
+        m = np.resize(x, (2, 3 * max(n, 1)))[:, ::3]  # 2-D, not contiguous
+        np.testing.assert_array_equal(bits(f(m)), bits(one_by_one(function, m)))
+        assert f(x).dtype == np.float64
+
+
+@pytest.mark.parametrize("function", WITH_KERNEL)
+def test_integers_and_python_floats_take_the_float64_kernel(function):
+    f = getattr(fastmath, function)
+    ints = np.arange(-20, 20)
+    np.testing.assert_array_equal(bits(f(ints)), bits(one_by_one(function, ints.astype(np.float64))))
+    assert f(2.5) == kernel64(function)(2.5) and isinstance(f(2.5), np.float64)
+
+
+@pytest.mark.parametrize("function", WITH_KERNEL)
+def test_special_values_and_flags_are_numpys(function):
+    f, peer = getattr(fastmath, function), getattr(np, function)
+    for x in (0.0, -0.0, 5e-324, -5e-324, 1e-310, np.inf, -np.inf, np.nan):
+        with np.errstate(all="ignore"):
+            ours, theirs = f(np.array([x]))[0], peer(np.array([x]))[0]
+        assert (math.isnan(ours) and math.isnan(theirs)) or (ours == theirs and math.copysign(1, ours) == math.copysign(1, theirs)), x
+        for kind in ("invalid", "under", "over", "divide"):
+            raised = []
+            for g in (f, peer):
+                try:
+                    with np.errstate(all="ignore", **{kind: "raise"}):
+                        g(np.array([x]))
+                    raised.append(False)
+                except FloatingPointError:
+                    raised.append(True)
+            assert raised[0] == raised[1], (function, x, kind)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        f(np.array([np.inf, 1.0]))
+    assert any("invalid value" in str(w.message) for w in caught)
+
+
+@pytest.mark.parametrize("function", WITH_KERNEL)
+def test_njit_calls_run_the_same_kernel(function):
+    f = getattr(fastmath, function)
+    x = mixed(3000, seed=9)
+
+    @numba.njit
+    def scalar_loop(x, out):
+        for i in range(x.size):
+            out[i] = f(x[i])
+
+    @numba.njit
+    def array_call(x):
+        return f(x)
+
+    out = np.empty_like(x)
+    with np.errstate(all="ignore"):
+        scalar_loop(x, out)
+        expected = f(x)
+        np.testing.assert_array_equal(bits(out), bits(expected))
+        np.testing.assert_array_equal(bits(array_call(x)), bits(expected))
+        np.testing.assert_array_equal(bits(array_call(x[::2])), bits(expected[::2]))
+
+
+@pytest.mark.parametrize("function", WITH_KERNEL)
+def test_numba_pass_rewrites_float64_and_keeps_it(function):
+    """math.sin / np.sin on float64 in unchanged @njit code run the float64 kernel (the
+    ufunc's bits), in a vectorised loop, an in-order sum and an array call alike; never left
+    to plain Numba (the scalar kernel is faster than the C library's: 11 ns against 15)."""
+    import math as m
+    fm, fn = getattr(m, function), getattr(np, function)
+
+    def loop(x, out):
+        for i in range(x.size):
+            out[i] = fm(x[i])
+
+    def total(x):
+        s = 0.0
+        for i in range(x.size):
+            s += fn(x[i])
+        return s
+
+    def array(x):
+        return fn(x)
+
+    x = mixed(2000, seed=4)
+    x = x[np.isfinite(x)]
+    with np.errstate(all="ignore"):
+        expected = getattr(fastmath, function)(x)
+        jl, jt, ja = fastmath.jit(loop), fastmath.jit(total), fastmath.jit(array)
+        out = np.empty_like(x)
+        jl(x, out)
+        np.testing.assert_array_equal(bits(out), bits(expected))
+        np.testing.assert_array_equal(bits(ja(x)), bits(expected))
+        s = 0.0
+        for v in expected:
+            s += v
+        assert jt(x) == s
+    assert numba_pass.left_to_numba(jl) == () and numba_pass.left_to_numba(jt) == ()
+
+
+@pytest.mark.parametrize("function", WITH_KERNEL)
+def test_float64_loops_vectorise_without_libm(function):
+    """With the pass, a float64 loop of math.sin vectorises (its Payne-Hanek branch too: no
+    call is left), where plain Numba calls the C library per element."""
+    import math as m
+    import re
+    from .test_numba_pass import PACKED
+    libm_call = re.compile(rf"[\s$]{function}\b")  # (movabsq $sin, %rax; not a mangled name)
+    fm = getattr(m, function)
+
+    def loop(x, out):
+        for i in range(x.size):
+            out[i] = fm(x[i])
+
+    x = np.ones(64)
+    plain, passed = numba.njit(loop), fastmath.jit(loop)
+    plain(x, np.empty_like(x))
+    passed(x, np.empty_like(x))
+    assert libm_call.search(plain.inspect_asm(plain.signatures[0])), "plain Numba calls libm (the check can fail)"
+    asm = passed.inspect_asm(passed.signatures[0])
+    assert not libm_call.search(asm) and len(PACKED.findall(asm)) > 10
