@@ -48,7 +48,7 @@ def main(repeats: int = 31):
         bits = rng.integers(0, 1 << 64, n, dtype=np.uint64, endpoint=False).view(np.float64)
         large = np.exp(rng.uniform(28 * math.log(2), 40 * math.log(2), n)) * rng.choice([-1.0, 1.0], n)
         sprinkled = np.where(rng.random(n) < 0.01, large, cases[1][2])
-        cases += [("random bits", n, bits), ("|x| in [2^28, 2^40]", n, large), ("1% of those", n, sprinkled)]
+        cases += [("random bits", n, bits), ("abs(x) in [2^28, 2^40]", n, large), ("1% of those", n, sprinkled)]
         for name, size, x in cases:
             with np.errstate(all="ignore"):
                 a, b = median_ns_per_element([ours, theirs], x, max(5, repeats if size < (1 << 24) else repeats // 4))
