@@ -46,6 +46,18 @@ def manifest(version: str | None = None) -> dict:
     return json.loads(_generated().joinpath(version, "manifest.json").read_text())
 
 
+def kernel_name(function: str, dtype: str = "float32") -> str:
+    """What a kernel is called in its generated module: <function>_f32 or <function>_f64."""
+    return f"{function}_f{int(dtype.removeprefix('float'))}"
+
+
+def kernel(function: str, dtype: str = "float32", version: str | None = None):
+    """A version's kernel of one function for dtype (float32 always; float64 where the
+    version ships one, else None)."""
+    module = kernel_module(function, version) if dtype == "float32" else float64_module(function, version)
+    return None if module is None else getattr(module, kernel_name(function, dtype))
+
+
 def kernel_module(function: str, version: str | None = None):
     """The generated module of one function (it defines ``<function>_f32``)."""
     version = version or current_version()

@@ -37,6 +37,7 @@ import numba
 import numpy as np
 from numba import types
 
+from ._kernels import kernel_name
 from ._ops import address_of, data_address, float32_pointer, float64_pointer, stack_float32, stack_float64
 
 BLOCK = 512  # elements per block: one common-path decision, and the strided loop's buffer
@@ -224,7 +225,7 @@ def common_path_of(kernel, function: str | None = None, dtype: str = "float32") 
     (``<function>_f32_common``, ``<function>_f32_is_common``, or _f64 for a float64 kernel;
     by default named after the kernel's own function), or (None, None)."""
     py_func = getattr(kernel, "py_func", kernel)
-    name = f"{function}_f{np.dtype(dtype).itemsize * 8}" if function else py_func.__name__
+    name = kernel_name(function, dtype) if function else py_func.__name__
     return py_func.__globals__.get(f"{name}_common"), py_func.__globals__.get(f"{name}_is_common")
 
 
@@ -232,7 +233,7 @@ def module_loop(module, function: str, version: str, options=None, dtype: str = 
     """The loop of a published kernel module (``<function>_f32``, or ``<function>_f64``
     for dtype float64, and its common path if it has one), cached under the version, the
     function and its source's hash."""
-    name = f"{function}_f{np.dtype(dtype).itemsize * 8}"
+    name = kernel_name(function, dtype)
     kernel = getattr(module, name)
     source_hash = hashlib.sha256(inspect.getsource(module).encode()).hexdigest()[:12]
     return compile_loop(kernel, *common_path_of(kernel, function, dtype), f"{version}_{name}_{source_hash}", options,

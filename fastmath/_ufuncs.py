@@ -257,9 +257,9 @@ def build(function: str, version: str | None = None) -> np.ufunc:
                           f"before {function} existed); a newer version has it")
     vectorise_ordered_reductions()  # so `s += fastmath.exp(x[i])` in @njit code vectorises
     module = _kernels.kernel_module(function, version)
-    kernel32 = getattr(module, f"{function}_f32")
+    kernel32 = getattr(module, _kernels.kernel_name(function))
     module64 = _kernels.float64_module(function, version)
-    kernel64 = getattr(module64, f"{function}_f64") if module64 else _libm.float64_kernel(function)
+    kernel64 = _kernels.kernel(function, "float64", version) or _libm.float64_kernel(function)
     loop64 = module_loop(module64, function, version, dtype="float64") if module64 else None
     ufunc = make_ufunc(function, kernel32, kernel64, _docstring(function, version), every_dtype=True,
                        loop32=module_loop(module, function, version), loop64=loop64)
@@ -291,8 +291,8 @@ def _register_for_numba(ufunc, kernel32, kernel64, float64_is_kernel: bool = Fal
         # element against 1.8 in the ufunc; 0.86x the C library's call on 1024 elements).
         @overload(ufunc, jit_options={"error_model": "numpy"}, inline="always")
         def _float64_scalar_in_numba(x):
-            kernel, out_dtype = _scalar_kernel(x, kernel32, kernel64)
-            if kernel is not kernel64 or isinstance(x, types.Array):
+            kernel, out_dtype = _scalar_kernel(x, kernel32, kernel64)  # (arrays: None)
+            if kernel is not kernel64:
                 return None
             return lambda x: kernel(out_dtype(x))
 

@@ -99,13 +99,7 @@ _SKIP_MODULES = ("numba", "fastmath")  # never rewritten: library internals (and
 def _kernel(function, dtype: str = "float32"):
     """The scalar kernel of the kernel version in use for dtype (the ufunc's f->f or d->d
     loop): float32 always, float64 where the version ships a float64 kernel (else None)."""
-    if dtype == "float64":
-        module = _kernels.float64_module(function)
-        return getattr(module, f"{function}_f64") if module is not None else None
-    return getattr(_kernels.kernel_module(function), f"{function}_f32")
-
-
-_NUMBA_TYPE = {"float32": types.float32, "float64": types.float64}
+    return _kernels.kernel(function, dtype)
 
 
 def _kernel_dtype(function, ty) -> str | None:
@@ -129,7 +123,7 @@ def _kernel_ufunc(function, dtype: str = "float32"):
 
     def element(x):
         return kernel(x)
-    element.__name__ = element.__qualname__ = f"{function}_f{np.dtype(dtype).itemsize * 8}_element"
+    element.__name__ = element.__qualname__ = f"{_kernels.kernel_name(function, dtype)}_element"
     return numba.vectorize([f"{dtype}({dtype})"], fastmath=False)(element)  # not the caller's flags
 
 

@@ -59,7 +59,7 @@ def verify_published(version: str | None, functions) -> int:
 
 
 def float64_sample_size() -> int:
-    """Sampled float64 inputs per kernel: make kernels' count (10^8, about 45 s per function
+    """Sampled float64 inputs per kernel: make kernels' count (10^8, about 20 s per function
     here), or what $FASTMATH_VERIFY64_INPUTS says (a smaller sample, for a quick look)."""
     return int(os.environ.get("FASTMATH_VERIFY64_INPUTS", KERNEL_INPUTS))
 
@@ -68,14 +68,14 @@ def verify_published64(version: str, functions, manifest: dict) -> list[str]:
     """The sampled check of each float64 kernel of the version (``generator.verify64``), as
     the runtime imports and builds it; with the manifest's sample size it must also repeat
     the manifest's max ULP and worst input exactly. The failures, printed."""
-    shipped = [f for f in functions if _kernels.float64_module(f, version) is not None]
+    shipped = [f for f in functions if _kernels.kernel(f, "float64", version) is not None]
     if not shipped:
         return []
     inputs = float64_sample_size()
     print(f"fastmath kernels {version}: float64 kernels, sampled ({inputs:,} inputs + the hard cases + special values)")
     failures = []
     for function in shipped:
-        kernel = getattr(_kernels.float64_module(function, version), f"{function}_f64")
+        kernel = _kernels.kernel(function, "float64", version)
         check = verify_kernel64(function, kernel, _ufuncs.build(function, version), inputs=inputs)
         problems = check.problems(CONTRACTS[function].max_ulp)
         recorded = manifest["functions"][function]["float64"]["verification"]

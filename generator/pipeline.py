@@ -130,11 +130,15 @@ def core_entry(spec: CoreSpec, program: Program, **facts) -> dict:
             "model_cost": model_cost(program), "program": program.to_dict(), **facts}
 
 
-@functools.cache
 def ufunc_of(function: str, kernel, dtype: str = "float32"):
     """The kernel as a ufunc, built once per kernel: verification, timing and the manifest's
     speed share it. float32: f->f, with the C library's d->d; float64: d->d alone, the
     kernel's block loop (``fastmath._loops``) as the ufunc will run it."""
+    return _ufunc_of(function, kernel, dtype)  # (one cache key whether dtype is given or not)
+
+
+@functools.cache
+def _ufunc_of(function: str, kernel, dtype: str):
     from fastmath._loops import common_path_of, compile_loop
     from fastmath._ufuncs import make_ufunc
     if dtype == "float64":
@@ -198,7 +202,7 @@ class Build:
             try:
                 made64 = self.evolve_variant(float64[0])
                 emit.write_text_atomic(self.staging / made64.path.name, made64.path.read_text())
-                entry["float64"] = self.finish64(made64)
+                entry["float64"] = self.finish(made64)
             except VerificationFailed as exc:
                 self.log(f"{float64[0].label}: NOT SHIPPED: {exc}")
                 entry["float64"] = {"variant": float64[0].variant, "failed": str(exc)}
@@ -398,38 +402,25 @@ class Build:
                             self.options.seed, dtype)
 
     def finish(self, made: MadeVariant) -> dict:
-        """The function's manifest entry (checkpointed in the staging directory)."""
-        function, options = made.scaffold.function, self.options
-        ufunc = ufunc_of(function, made.kernel)
-        entry = {
-            "source": f"{function}.py",
-            "method": options.method,
-            "variant": made.scaffold.variant,
-            "internal_precision": made.scaffold.internal_precision,
-            "cores": made.cores,
-            "ops_total": sum(c["cost"] for c in made.cores.values()),
-            "model_cost_total": sum(c["model_cost"] for c in made.cores.values()),
-            **made.facts,
-            "verification": made.check.to_dict(),
-            "speed": measure_speed(function, ufunc, options.bench_n, options.bench_repeats, options.seed),
-        }
-        return entry
-
-    def finish64(self, made: MadeVariant) -> dict:
-        """The manifest entry of a function's float64 kernel (under its entry's "float64")."""
-        function, options = made.scaffold.function, self.options
-        ufunc = ufunc_of(function, made.kernel, "float64")
+        """A verified kernel's manifest entry: the function's own (float32), or the one under
+        its "float64" (make_function checkpoints the function's entry)."""
+        scaffold, options = made.scaffold, self.options
+        if scaffold.dtype == "float32":
+            own = {"source": f"{scaffold.function}.py", "internal_precision": scaffold.internal_precision}
+        else:
+            own = {"source": made.path.name, "kernel": scaffold.kernel_name}
+        ufunc = ufunc_of(scaffold.function, made.kernel, scaffold.dtype)
         return {
-            "source": made.path.name,
-            "kernel": made.scaffold.kernel_name,
+            **own,
             "method": options.method,
-            "variant": made.scaffold.variant,
+            "variant": scaffold.variant,
             "cores": made.cores,
             "ops_total": sum(c["cost"] for c in made.cores.values()),
             "model_cost_total": sum(c["model_cost"] for c in made.cores.values()),
             **made.facts,
             "verification": made.check.to_dict(),
-            "speed": measure_speed(function, ufunc, options.bench_n, options.bench_repeats, options.seed, "float64"),
+            "speed": measure_speed(scaffold.function, ufunc, options.bench_n, options.bench_repeats, options.seed,
+                                   scaffold.dtype),
         }
 
 

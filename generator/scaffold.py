@@ -27,6 +27,8 @@ from typing import Callable
 import mpmath
 import numpy as np
 
+from fastmath._kernels import kernel_name
+
 
 @dataclass(frozen=True)
 class CoreSpec:
@@ -206,10 +208,6 @@ class Scaffold:
 
     def core(self, name: str) -> CoreSpec:
         return next(spec for spec in self.cores if spec.name == name)
-
-
-def kernel_name(function: str, dtype: str = "float32") -> str:
-    return f"{function}_f{np.dtype(dtype).itemsize * 8}"
 
 
 # ---- Constants from mpmath ---------------------------------------------------------------
