@@ -17,7 +17,7 @@ import hashlib
 import json
 import subprocess
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -117,10 +117,11 @@ def core_seed(seed: int, scaffold: Scaffold, slot: str) -> int:
 
 
 def baseline_fits(scaffold: Scaffold, budget_log2: float) -> dict:
-    """Classical fits of each core, to the scaffold's own budget if it sets one."""
+    """Classical fits of each core, to the core's or else the scaffold's own budget if they set one."""
     if scaffold.fit_budget_log2 is not None:
         budget_log2 = scaffold.fit_budget_log2
-    return {spec.name: fit_core(spec, 2.0 ** budget_log2) for spec in scaffold.cores}
+    return {spec.name: fit_core(spec, 2.0 ** (budget_log2 if spec.fit_budget_log2 is None else spec.fit_budget_log2))
+            for spec in scaffold.cores}
 
 
 def core_entry(spec: CoreSpec, program: Program, **facts) -> dict:
@@ -354,6 +355,10 @@ class Build:
         return MadeVariant(scaffold, path, kernel, check, cores, facts)
 
     def feasible_ulp(self, scaffold: Scaffold) -> float:
+        """The scaffold's own feasibility bound (where its method's roundings cannot reach the
+        run's), else the run's for its dtype."""
+        if scaffold.feasible_ulp is not None:
+            return scaffold.feasible_ulp
         return self.options.feasible_ulp if scaffold.dtype == "float32" else self.options.feasible_ulp64
 
     def evolve_core(self, scaffold: Scaffold, slot: str, programs: dict):
@@ -370,6 +375,9 @@ class Build:
                 show(state, config)
 
         config = self.options.search if scaffold.dtype == "float32" else self.options.search64
+        core = scaffold.core(slot)  # (a core needing a high degree may raise its cost cap and generations)
+        config = replace(config, max_cost=core.max_cost or config.max_cost,
+                         generations=core.generations or config.generations)
         state = run_search(spec, config, core_seed(self.options.seed, scaffold, slot), self.executor,
                            checkpoint, progress=progress)
         self.log(f"{label}/{slot}: {state.generation} generations, {state.births} births, "

@@ -41,6 +41,9 @@ class CoreSpec:
     error: str = "relative"  # how the budget is measured: "relative" or "absolute"
     note: str = ""
     precision: str = "float64"  # the core's arithmetic and constants: "float64" or "float32"
+    fit_budget_log2: float | None = None  # its baseline fit's error budget (None: the scaffold's)
+    max_cost: int | None = None  # the search's cost cap for it (None: the run's search config)
+    generations: int | None = None  # the search's generations for it (None: the run's search config)
 
     @property
     def slot(self) -> str:
@@ -195,6 +198,8 @@ class Scaffold:
     common: CommonPath | None = None  # a faster kernel for common inputs, emitted after the kernel
     dtype: str = "float32"  # the kernel's argument and result type: "float32" or "float64"
     builders: tuple[Callable, ...] = ()  # plain functions that make table constants (emitted before them)
+    feasible_ulp: float | None = None  # max ULP on the search's inputs for a core to be a candidate
+    #                                    (None: the run's option; set where the method's roundings exceed it)
 
     @property
     def label(self) -> str:

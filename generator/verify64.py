@@ -4,9 +4,9 @@
 2^64 inputs cannot all be checked: this samples. For each function, `blocks` blocks of 2^20
 inputs: half random bit patterns over every binade and sign (finite, inside the function's
 domain), half uniform over the range users call it on. The reference is the x87 long double
-function (numpy.<f> on np.longdouble: glibc's expl/logl/sinl/cosl, 64-bit significand, about
-2^-11 ULP of float64), except for erf (numpy has no long double erf): mpmath at 120 bits on
-one block of 2^14 inputs.
+function (``generator.long_double``: glibc's expl/logl/sinl/cosl through numpy's longdouble,
+erfl through a loop llvmlite compiles; 64-bit significand, about 2^-11 ULP of float64);
+where long double is not the x87 type, mpmath at 120 bits on one block of 2^14 inputs.
 
     .venv/bin/python -m generator.verify64 [blocks]      (default 16: 2^24 per function)
 
@@ -34,6 +34,9 @@ import numpy as np
 import fastmath
 from fastmath.contract import CONTRACTS, FUNCTIONS
 
+from . import long_double
+from .long_double import SCALED_BELOW, SUBNORMAL_SCALE
+
 BLOCK = 1 << 20
 TYPICAL = {"exp": (-745.0, 709.7), "log": (0.0, 1e6), "sin": (-1e4, 1e4), "cos": (-1e4, 1e4), "erf": (-6.0, 6.0)}
 
@@ -56,11 +59,6 @@ def sample(function: str, n: int, rng: np.random.Generator) -> np.ndarray:
     if function == "log":
         x = np.abs(x)
     return x
-
-
-def long_double_reference(function: str, x: np.ndarray) -> np.ndarray:
-    with np.errstate(all="ignore"):
-        return getattr(np, function)(x.astype(np.longdouble))
 
 
 def mpmath_reference(function: str, x: np.ndarray) -> np.ndarray:
@@ -86,10 +84,10 @@ def check(function: str, blocks: int, seed: int = 0):
     rng = np.random.default_rng(seed)
     ours, peer = getattr(fastmath, function), CONTRACTS[function].peer_function()
     results = {"fastmath": (0.0, None, 0), CONTRACTS[function].peer: (0.0, None, 0)}
-    exact = hasattr(np, function) and np.finfo(np.longdouble).nmant >= 63
+    exact = long_double.available()
     for _ in range(blocks if exact else 1):
         x = sample(function, BLOCK if exact else 1 << 14, rng)
-        reference = long_double_reference(function, x) if exact else mpmath_reference(function, x)
+        reference = long_double.values(function, x) if exact else mpmath_reference(function, x)
         for who, f in (("fastmath", ours), (CONTRACTS[function].peer, peer)):
             with np.errstate(all="ignore"):
                 error, at, count = max_ulp(f(x), reference, x)
@@ -120,7 +118,8 @@ PIO2_LONG_DOUBLE = np.longdouble("3.14159265358979323846264338327950288") / 2
 
 @numba.njit(error_model="numpy", inline="always")
 def ulp_error64(y, hi, lo):
-    """float64 ULP error of y against the exact value hi + lo (hi = RN(exact)); inf where a
+    """float64 ULP error of y against the exact value hi + lo (hi = RN(exact); lo scaled by
+    2^64 where |hi| < 2^-969, as ``reference64`` gives it); inf where a
     C99 Annex F rule is broken (NaN for NaN, exact infinities, signed zeros)."""
     if math.isnan(hi) or math.isnan(y):
         return 0.0 if (math.isnan(hi) and math.isnan(y)) else math.inf
@@ -128,8 +127,14 @@ def ulp_error64(y, hi, lo):
         return 0.0 if y == hi else math.inf
     if hi == 0.0 and lo == 0.0:
         return 0.0 if (y == 0.0 and math.copysign(1.0, y) == math.copysign(1.0, hi)) else math.inf
-    exponent = math.frexp(hi)[1] - 1
-    return abs((y - hi) - lo) / math.ldexp(1.0, max(exponent, -1022) - 52)
+    fraction, exponent = math.frexp(hi)
+    exponent -= 1
+    if abs(fraction) == 0.5 and lo != 0.0 and (lo < 0.0) != (hi < 0.0):
+        exponent -= 1  # hi a power of two, the exact value just below it in magnitude: its binade
+    ulp = math.ldexp(1.0, max(exponent, -1022) - 52)
+    if abs(hi) < SCALED_BELOW:  # (lo is scaled, see generator.long_double.hi_lo; y - hi is exact)
+        return abs((y - hi) * SUBNORMAL_SCALE - lo) / (ulp * SUBNORMAL_SCALE)
+    return abs((y - hi) - lo) / ulp
 
 
 @numba.njit(error_model="numpy")
@@ -139,15 +144,9 @@ def ulp_errors64(y, hi, lo, out):
 
 
 def reference64(function: str, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The exact value at each x as float64 hi + lo, from the x87 long double function."""
-    if not (hasattr(np, function) and np.finfo(np.longdouble).nmant >= 63):
-        raise RuntimeError(f"no long double {function} here: float64 kernels are verified on x86-64 Linux")
-    with np.errstate(all="ignore"):
-        exact = getattr(np, function)(x.astype(np.longdouble))
-    hi = exact.astype(np.float64)
-    with np.errstate(all="ignore"):
-        lo = np.where(np.isfinite(hi), (exact - hi.astype(np.longdouble)).astype(np.float64), 0.0)
-    return hi, lo
+    """The exact value at each x as float64 hi + lo, from the x87 long double function
+    (``generator.long_double``: numpy's for exp, log, sin, cos; glibc's erfl by llvmlite)."""
+    return long_double.hi_lo(function, x)
 
 
 def hard_cases(function: str, rng: np.random.Generator, n: int = 1 << 18) -> np.ndarray:
@@ -155,7 +154,10 @@ def hard_cases(function: str, rng: np.random.Generator, n: int = 1 << 18) -> np.
     (k < 2^29, every k up to 2^16 and random ones above, from long double) and their two
     neighbours each side, where the reduced argument cancels most; and the literature's
     hardest float64 for reduction mod pi/2 (6381956970095103 2^797, |r| ~ 2^-61). Every
-    function: ``threshold_inputs64``."""
+    function: ``threshold_inputs64``. erf: the 2^12 float64 each side of where the kernel
+    changes piece (0.5, 1.5) or clamps (6), and of where erf starts to round to 1."""
+    if function == "erf":
+        return np.concatenate([near_points(ERF_POINTS, 1 << 12), threshold_inputs64()])
     if function not in ("sin", "cos"):
         return threshold_inputs64()
     k = np.concatenate([np.arange(1, 1 << 16), rng.integers(1 << 16, 1 << 29, n)]).astype(np.longdouble)
@@ -168,6 +170,16 @@ def hard_cases(function: str, rng: np.random.Generator, n: int = 1 << 18) -> np.
         x += [up, down]
     x = np.concatenate(x + [np.array([math.ldexp(6381956970095103, 797)])])
     return np.concatenate([x, -x, threshold_inputs64()])
+
+
+ERF_POINTS = (0.5, 1.5, 6.0, 5.921587195794507)  # the last: the least x with erf(x) > 1 - 2^-54, near
+
+
+def near_points(points, count: int) -> np.ndarray:
+    """The `count` float64 on each side of each point (and the point), both signs."""
+    steps = np.arange(-count, count + 1, dtype=np.int64)
+    x = np.concatenate([(np.float64(p).view(np.int64) + steps).view(np.float64) for p in points])
+    return np.concatenate([x, -x])
 
 
 def special_inputs64() -> np.ndarray:
