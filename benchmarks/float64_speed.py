@@ -1,9 +1,10 @@
 """float64 ufuncs and @njit loops against their peers, interleaved in one process.
 
-For each function with a float64 kernel in the version in use (sin and cos since v13): the
-ufunc against numpy's on the function's bench inputs (widened to float64) at 2^10 ... 2^24
-elements, on random float64 bit patterns, on |x| in [2^28, 2^40] (Payne-Hanek) and on a 1%
-sprinkle of those among ordinary ones; and @njit loops ``out[i] = f(x[i])`` (vectorised) and
+For each function with a float64 kernel in the version in use (sin and cos since v13, erf
+since v14): the ufunc against its peer's (numpy's; scipy.special.erf) on the function's bench
+inputs (widened to float64) at 2^10 ... 2^24 elements, on random float64 bit patterns, for sin
+and cos on |x| in [2^28, 2^40] (Payne-Hanek) and on a 1% sprinkle of those among ordinary
+ones, for erf on each of its three pieces' ranges; and @njit loops ``out[i] = f(x[i])`` (vectorised) and
 ``s += f(x[i])`` (in order), with the fastmath ufunc against the C library's ``math.<f>``.
 Medians of interleaved rounds (``generator.measure.median_ns_per_element``):
 
@@ -17,7 +18,7 @@ import numpy as np
 
 import fastmath
 from fastmath import _kernels
-from fastmath.contract import FUNCTIONS
+from fastmath.contract import CONTRACTS, FUNCTIONS
 from generator.measure import median_ns_per_element, sample_inputs
 
 
@@ -42,13 +43,18 @@ def main(repeats: int = 31):
     print("| function | inputs | n | fastmath ns | peer ns | ratio |")
     print("|---|---|---|---|---|---|")
     for function in (f for f in FUNCTIONS if _kernels.float64_module(f) is not None):
-        ours, theirs = getattr(fastmath, function), getattr(np, function)
+        ours, theirs = getattr(fastmath, function), CONTRACTS[function].peer_function()
         cases = [("bench", n, sample_inputs(function, n, rng).astype(np.float64)) for n in (1 << 10, 1 << 16, 1 << 20, 1 << 24)]
         n = 1 << 16
         bits = rng.integers(0, 1 << 64, n, dtype=np.uint64, endpoint=False).view(np.float64)
-        large = np.exp(rng.uniform(28 * math.log(2), 40 * math.log(2), n)) * rng.choice([-1.0, 1.0], n)
-        sprinkled = np.where(rng.random(n) < 0.01, large, cases[1][2])
-        cases += [("random bits", n, bits), ("abs(x) in [2^28, 2^40]", n, large), ("1% of those", n, sprinkled)]
+        cases += [("random bits", n, bits)]
+        if function in ("sin", "cos"):  # Payne-Hanek's inputs, alone and 1% among ordinary ones
+            large = np.exp(rng.uniform(28 * math.log(2), 40 * math.log(2), n)) * rng.choice([-1.0, 1.0], n)
+            sprinkled = np.where(rng.random(n) < 0.01, large, cases[1][2])
+            cases += [("abs(x) in [2^28, 2^40]", n, large), ("1% of those", n, sprinkled)]
+        if function == "erf":  # each piece alone (a scalar loop runs one; a vector loop all three)
+            cases += [(f"abs(x) in [{lo}, {hi}]", n, rng.uniform(lo, hi, n) * rng.choice([-1.0, 1.0], n))
+                      for lo, hi in ((0.0, 0.5), (0.5, 1.5), (1.5, 6.0))]
         for name, size, x in cases:
             with np.errstate(all="ignore"):
                 a, b = median_ns_per_element([ours, theirs], x, max(5, repeats if size < (1 << 24) else repeats // 4))

@@ -32,6 +32,21 @@ def fma(typingctx, a, b, c):
 
 
 @intrinsic
+def fdiv(typingctx, a, b):
+    """a / b rounded once, IEEE (fdiv): no ZeroDivisionError check, whatever the caller's
+    error model. A float64 kernel is inlined into its callers by Numba (``inline_kernel``),
+    where ``/`` would take the caller's model ("python" in plain @njit code), whose check on
+    the divisor keeps the caller's loop from vectorising."""
+    if a not in _LLVM_FLOAT or a != b:
+        return None
+
+    def codegen(context, builder, signature, args):
+        return builder.fdiv(*args)
+
+    return a(a, b), codegen
+
+
+@intrinsic
 def float_bits(typingctx, x):
     """The IEEE-754 bit pattern of x as a signed integer of the same width."""
     if x not in _SAME_WIDTH_INT:
@@ -166,7 +181,7 @@ ldexp_by_multiplies = _ldexp_intrinsic(always_multiply=True)  # the non-AVX-512 
 
 
 # What kernels are written in (generator.emit imports those a kernel uses, besides `kernel`).
-INTRINSICS = ("fma", "float_bits", "bits_float", "add_i32", "sub_i32", "shl_i32", "sar_i32", "and_i32", "ldexp")
+INTRINSICS = ("fma", "fdiv", "float_bits", "bits_float", "add_i32", "sub_i32", "shl_i32", "sar_i32", "and_i32", "ldexp")
 
 
 # ---- Pointers, for the ufunc loops (fastmath._loops) ---------------------------------------

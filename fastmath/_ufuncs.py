@@ -4,7 +4,7 @@ The ufunc has the loop types of its peer (the contract's ``loops``, in numpy's o
 ``f->f`` (the generated float32 kernel, and its common path, in the loop of ``_loops``:
 vectorised in place and on strided arrays too); ``e->e``, the
 float32 kernel rounded to float16; ``d->d``, the generated float64 kernel in the same loop
-where the version ships one (sin, cos), else as the contract's ``float64`` says (numpy's own
+where the version ships one (sin, cos; erf from v14), else as the contract's ``float64`` says (numpy's own
 float64 loop, or libm compiled by Numba); and for longdouble and complex types the peer's
 own loops (numpy.exp ...), borrowed by pointer (``_numpy_loops``). numpy's own type
 resolution then gives numpy's behaviour for broadcasting, ``out=``, ``where=``, ``dtype=``,

@@ -1,5 +1,5 @@
 """A Numba compiler pass that gives unchanged ``@njit`` code the fastmath kernels (float32, and
-float64 where the kernel version ships a float64 kernel: sin and cos from v13).
+float64 where the kernel version ships a float64 kernel: sin and cos from v13, erf from v14).
 
 What it rewrites. Before type inference, Numba IR names a math function as a global
 (``from math import exp`` -> ``global(exp)``) or an attribute of a module global

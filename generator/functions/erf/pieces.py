@@ -4,7 +4,7 @@ erf(1) + erf'(1) t + P(t) with the first two terms summed exactly on [0.5, 1.5),
 are a few hundredths of erf's)."""
 import mpmath
 
-from fastmath._ops import fma, float_bits
+from fastmath._ops import fdiv, fma, float_bits
 
 from ...scaffold import ConstantTable, CoreSpec, Scaffold, bits64, exact, split
 from ..exp import reduction
@@ -29,7 +29,6 @@ TWO_OVER_SQRT_PI = K.f64(_TWO_OVER_SQRT_PI[0], "RN(2/sqrt(pi)) = erf'(0)")
 ERF_ONE = K.f64(exact(lambda: mpmath.erf(1)), "RN(erf(1))")
 ERF_SLOPE_ONE = K.f64(exact(lambda: 2 / mpmath.sqrt(mpmath.pi) / mpmath.e), "RN(erf'(1)) = RN(2/(e sqrt(pi)))")
 ERF64_TINY = K.f64(2.0**-500, "below: a is scaled up for piece 2, and a^2 computed from 2^-500")
-ERF64_LEAST_NORMAL = K.f64(2.0**-1022, "below: a subnormal a, not scaled (its result is subnormal, rounded once)")
 ERF64_UP = K.f64(2.0**600, "2^600: a tiny a scaled up (exact)")
 ERF64_DOWN = K.f64(2.0**-600, "2^-600: scales the tiny a's result back")
 ABS_MASK64 = K.bits(2**63 - 1, "all bits but the sign")
@@ -72,15 +71,18 @@ core_erf64_erfcx = CoreSpec("erf64_erfcx", _erfcx, ERFCX_SCALE / (CLAMP + ERFCX_
 def erf_f64(x):
     ix = float_bits(x)
     isnan = (ix & ABS_MASK64) > INF_BITS64
-    # 1. a = |x|, clamped (NaN goes around the arithmetic); the sign is restored at the end.
-    a = ERF64_CLAMP if isnan else min(abs(x), ERF64_CLAMP)
+    # 1. a = |x|, clamped; NaN goes around the arithmetic (replaced before the min: a vector
+    #    compare of NaN raises invalid); the sign is restored at the end.
+    a = ERF64_CLAMP if isnan else abs(x)
+    a = min(a, ERF64_CLAMP)
     # a^2, from at least 2^-500: no lane underflows (a tiny result costs a microcode assist,
     # 2.5 ns per vector of 8, where the loop is vectorised); Q(2^-1000) = Q(0) to 2^-1000.
     z = max(a, ERF64_TINY) * max(a, ERF64_TINY)
     if a < ERF64_SMALL_MAX:
-        # 2. erf a = a (RN(2/sqrt(pi)) + Q(a^2)), one rounding of the sum (fma); from 2^-1022
-        #    to 2^-500 on 2^600 a, scaled back exactly (erf a > a is normal there).
-        tiny = (a < ERF64_TINY) & (a >= ERF64_LEAST_NORMAL)
+        # 2. erf a = a (RN(2/sqrt(pi)) + Q(a^2)), one rounding of the sum (fma); below 2^-500
+        #    on 2^600 a, scaled back: exactly where erf a is normal, else rounded once more
+        #    (under 0.75 ULP) with underflow raised, as the C library's (never a tiny a Q).
+        tiny = a < ERF64_TINY
         s = a * ERF64_UP if tiny else a
         y = fma(s, TWO_OVER_SQRT_PI, s * core_erf64_small(z))
         if tiny:
@@ -98,7 +100,7 @@ def erf_f64(x):
         # 4. erf a = 1 - e^(-a^2) erfcx(a): e^(-a^2) by the exp reduction and an e^r core
         #    (a^2 rounded: 2^-53 relative, within erfc's budget), erfcx in w = 3.5/(a + 2).
         r, scale = exp_reduce(-z)
-        w = ERFCX_SCALE64 / (a + ERFCX_SHIFT64)
+        w = fdiv(ERFCX_SCALE64, a + ERFCX_SHIFT64)  # (fdiv: no zero check when inlined into @njit code)
         y = 1.0 - (core_erf64_exp(r) * scale) * core_erf64_erfcx(w)
     # 5. Sign (erf is odd; -0 stays -0); erf(NaN) = NaN.
     if ix < 0:
@@ -121,8 +123,8 @@ SCAFFOLD = Scaffold(
         "   the product and the first sum exact (fma, Fast2Sum), so only P's terms round before",
         "   the last addition.",
         "   No lane's arithmetic underflows unless erf x is subnormal: a^2 is taken from at least",
-        "   2^-500, and a normal a below 2^-500 is scaled by 2^600 in piece 2 (and its result",
-        "   back, exactly).",
+        "   2^-500, and a below 2^-500 is scaled by 2^600 in piece 2 (its result back: exactly",
+        "   where erf x is normal, else rounded a second time, under 0.75 ULP, with underflow).",
         "4. a >= 1.5: erf a = 1 - e^(-a^2) erfcx(a): e^(-a^2) = 2^k e^r by the exp reduction and",
         "   core_erf64_exp; erfcx = core_erf64_erfcx(3.5/(a + 2)).",
         "5. erf(NaN) = NaN; erf(-0) = -0.",
