@@ -23,6 +23,7 @@ bit, and through the peer, whose max ULP on the same inputs is recorded beside o
 """
 from __future__ import annotations
 
+import functools
 import math
 import sys
 import time
@@ -269,6 +270,7 @@ def _flags_of(f, x: float, n: int = 1) -> tuple:
     return y, tuple(sorted(set(raised)))
 
 
+@functools.cache
 def flag_reference(function: str):
     """Whose floating-point flags a float64 ufunc must raise: numpy's own loop, or where
     numpy has none (erf) the C library's function in a ufunc (scipy.special clears the
