@@ -250,3 +250,39 @@ def data_address(typingctx, array):
         return builder.bitcast(data, ir.IntType(8).as_pointer())
 
     return types.voidptr(array), codegen
+
+
+# ---- Floating-point status, for the ufunc loops' speculative common path -------------------
+def _mxcsr_call(builder, name: str, slot):
+    fnty = ir.FunctionType(ir.VoidType(), [ir.IntType(8).as_pointer()])
+    fn = cgutils.get_or_insert_function(builder.module, fnty, name)
+    builder.call(fn, [builder.bitcast(slot, ir.IntType(8).as_pointer())])
+
+
+@intrinsic
+def fp_status(typingctx):
+    """The x86 SSE control and status register (MXCSR, ``stmxcsr``): its low six bits are
+    the sticky floating-point flags of SSE and AVX arithmetic."""
+    def codegen(context, builder, signature, args):
+        slot = cgutils.alloca_once(builder, ir.IntType(32))
+        _mxcsr_call(builder, "llvm.x86.sse.stmxcsr", slot)
+        return builder.load(slot)
+
+    return types.int32(), codegen
+
+
+@intrinsic
+def set_fp_status(typingctx, value):
+    """Load MXCSR (``ldmxcsr``) with a value ``fp_status`` returned: the flags raised since
+    are undone (and the control bits, unchanged in between, stay)."""
+    if value != types.int32:
+        return None
+
+    def codegen(context, builder, signature, args):
+        slot = cgutils.alloca_once(builder, ir.IntType(32))
+        builder.store(args[0], slot)
+        _mxcsr_call(builder, "llvm.x86.sse.ldmxcsr", slot)
+        return context.get_dummy_value()
+
+    return types.none(value), codegen
+

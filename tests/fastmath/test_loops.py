@@ -125,26 +125,90 @@ def _is_small(x):
     return (float_bits(x) & 0x7FFFFFFF) < 0x3F800000  # |x| < 1
 
 
-@pytest.mark.parametrize("n", (100, _loops.BLOCK, _loops.BLOCK + 100, _loops.SMALL, 3 * _loops.BLOCK + 7))
-def test_common_path_runs_on_blocks_of_common_inputs_only(n):
+def _common_blocks(n, uncommon, contiguous=True):
+    """Which elements a call on n contiguous elements (not in place) runs on the common path,
+    given the positions of the uncommon inputs: ``_loops._blocks``' rule, restated. Up to
+    SMALL elements: one tested block. Above: speculative blocks of SPECULATIVE_BLOCK while
+    they hold only common inputs (one whose first CHUNK inputs hold an uncommon one is not
+    tried), then tested blocks of BLOCK until RESPECULATE in a row were common. Strided and in
+    place: tested blocks of BLOCK."""
+    bad = np.zeros(n, bool)
+    bad[list(uncommon)] = True
+    marked = np.zeros(n, bool)
+    if contiguous and n <= _loops.SMALL:
+        marked[:] = not bad.any()
+        return marked
+    speculate, clean, start = contiguous and _loops.SPECULATE, 0, 0
+    while start < n:
+        size = _loops.SPECULATIVE_BLOCK if speculate else _loops.BLOCK
+        block = slice(start, min(start + size, n))
+        common = not bad[block].any()
+        marked[block] = common
+        if speculate:
+            speculate, clean = common, 0
+        else:
+            clean = clean + 1 if common else 0
+            speculate = contiguous and _loops.SPECULATE and clean >= _loops.RESPECULATE
+        start = block.stop
+    return marked
+
+
+@pytest.mark.parametrize("n", (100, _loops.BLOCK, _loops.BLOCK + 100, _loops.SMALL, 3 * _loops.BLOCK + 7,
+                               _loops.SPECULATIVE_BLOCK + 3, 7 * _loops.SPECULATIVE_BLOCK + 5))
+@pytest.mark.parametrize("where", ("third", "first chunk", "two"))
+def test_common_path_runs_on_blocks_of_common_inputs_only(n, where):
     compiled = _loops.compile_loop(_plain, _marked, _is_small, options={"error_model": "numpy"})
     ufunc = make_ufunc("exp", _plain, float64_kernel("exp"), "", loop32=compiled)
     x = np.full(n, 0.5, np.float32)
-    big = n // 3  # one uncommon input: its block runs the kernel, the others the common path
-    x[big] = 3.0
+    # uncommon inputs: their blocks run the kernel, the others the common path
+    uncommon = {"third": [n // 3], "first chunk": [5], "two": [n // 3, n - 2]}[where]
+    x[uncommon] = 3.0
     y = ufunc(x)
-    # A contiguous call on up to SMALL elements is one block; strided calls and in place
-    # are blocks of BLOCK.
-    block = np.arange(n) // (n if n <= _loops.SMALL else _loops.BLOCK)
-    marked = y != 2 * x
-    assert np.array_equal(marked, block != block[big])
-    block = np.arange(n) // _loops.BLOCK
+    assert np.array_equal(y != 2 * x, _common_blocks(n, uncommon))
     strided = np.repeat(x, 2)[::2]  # the same values, 8 bytes apart: blocks of the same inputs
-    assert np.array_equal(ufunc(strided) != 2 * x, block != block[big])
-    assert np.array_equal(ufunc(x, out=np.empty(2 * n, np.float32)[::2]) != 2 * x, block != block[big])
+    expected = _common_blocks(n, uncommon, contiguous=False)
+    assert np.array_equal(ufunc(strided) != 2 * x, expected)
+    assert np.array_equal(ufunc(x, out=np.empty(2 * n, np.float32)[::2]) != 2 * x, expected)
     in_place = x.copy()
     ufunc(in_place, out=in_place)
-    assert np.array_equal(in_place != 2 * x, block != block[big])
+    assert np.array_equal(in_place != 2 * x, expected)
+
+
+# A common path that raises overflow on the inputs it is not for (|x| >= 1): a speculative run
+# that meets one must leave no trace of it in the flags.
+@numba.njit(error_model="numpy")
+def _overflowing(x):
+    t = x * np.float32(2e38)  # overflows for |x| >= 2
+    return np.nextafter(x * np.float32(2.0), np.float32(np.inf)) if t < np.float32(3e38) else x * np.float32(2.0)
+
+
+@numba.njit(error_model="numpy")
+def _raising_kernel(x):
+    return x * np.float32(2.0) if abs(x) < np.float32(1e10) else x * x  # overflow from |x| = 2^64
+
+
+@pytest.mark.skipif(not _loops.SPECULATE, reason="speculation runs on x86-64 only")
+def test_speculative_blocks_undo_the_flags_of_their_common_path():
+    compiled = _loops.compile_loop(_raising_kernel, _overflowing, _is_small, options={"error_model": "numpy"})
+    ufunc = make_ufunc("exp", _raising_kernel, float64_kernel("exp"), "", loop32=compiled)
+    spec, block = _loops.SPECULATIVE_BLOCK, _loops.BLOCK
+    n = 2 * spec + _loops.RESPECULATE * block
+    x = np.full(n, 0.25, np.float32)
+    late = spec + _loops.RESPECULATE * block + 100  # in the speculative block after the tested ones
+    x[late] = 3.0  # uncommon: the common path overflows on it
+    raised = []
+    with np.errstate(all="call", call=lambda kind, flag: raised.append(kind)):
+        y = ufunc(x)
+    assert raised == [] and y[late] == 6.0
+    assert np.array_equal(y != 2 * x, _common_blocks(n, [late]))
+    x[100] = 1e20  # the kernel's own overflow, in the first block (whose speculation fails too),
+    with np.errstate(all="call", call=lambda kind, flag: raised.append(kind)):  # survives the later undo
+        y = ufunc(x)
+    assert raised == ["overflow"] and y[100] == np.inf
+    marked = _common_blocks(n, [100, late])
+    ran_common = y != 2 * x
+    ran_common[100] = False  # (inf: the kernel's x * x, not 2 x)
+    assert np.array_equal(ran_common, marked) and marked[spec:late - 100].all() and not marked[late]
 
 
 def test_common_path_needs_both_parts():
