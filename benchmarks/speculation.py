@@ -6,11 +6,10 @@ that overflow):
 
     PYTHONPATH=. .venv/bin/python benchmarks/speculation.py
 """
-import importlib
-
 import numpy as np
 
 from fastmath import _kernels, _loops
+from fastmath._kernels import kernel_name
 from fastmath._libm import float64_kernel
 from fastmath._ufuncs import make_ufunc
 from generator.measure import median_ns_per_element, peer, sample_inputs
@@ -18,16 +17,15 @@ from generator.measure import median_ns_per_element, peer, sample_inputs
 
 def ufuncs(function: str, dtype: str):
     """(speculative, tested) ufuncs over the current version's kernel for dtype."""
-    suffix = "" if dtype == "float32" else "_f64"
-    module = importlib.import_module(f"fastmath.generated.{_kernels.current_version()}.{function}{suffix}")
-    kernel = getattr(module, f"{function}_{'f32' if dtype == 'float32' else 'f64'}")
-    made = []
+    module = _kernels.kernel_module(function) if dtype == "float32" else _kernels.float64_module(function)
+    kernel = getattr(module, kernel_name(function, dtype))
+    made, speculates = [], _loops.SPECULATE
     for speculate in (True, False):
         _loops.SPECULATE = speculate  # (read when a loop's namespace is made)
         loop = _loops.compile_loop(kernel, *_loops.common_path_of(kernel, function, dtype), dtype=dtype)
         made.append(make_ufunc(function, kernel, float64_kernel(function), "", loop32=loop) if dtype == "float32"
                     else make_ufunc(function, None, kernel, "", loop64=loop))
-    _loops.SPECULATE = True
+    _loops.SPECULATE = speculates
     return made
 
 

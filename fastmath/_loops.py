@@ -72,7 +72,7 @@ def _no_common_path(x):
 
 
 # Each loop's own globals replace these (compile_loop).
-KERNEL = COMMON = IS_COMMON = RUN = RUN_SPECULATIVE = RUN_IN_PLACE = BLOCKS = ALL_COMMON = ALL_COMMON_INLINE = FIRST_CHUNK_COMMON = _no_common_path
+KERNEL = COMMON = IS_COMMON = RUN = RUN_SPECULATIVE = RUN_IN_PLACE = BLOCKS = ALL_COMMON = ALL_COMMON_INLINE = _no_common_path
 HAS_COMMON = False
 ITEMSIZE, POINTER, STACK = 4, float32_pointer, stack_float32  # the element type's (float32 or float64)
 _TYPES = {"float32": (4, float32_pointer, stack_float32), "float64": (8, float64_pointer, stack_float64)}
@@ -99,14 +99,6 @@ def _all_common(x, count):
     return common == 1
 
 
-def _first_chunk_common(x, count):
-    """Whether x[i] is common for every i < min(count, CHUNK)."""
-    common = np.int32(1)
-    for i in range(min(count, CHUNK)):
-        common = min(common, np.int32(IS_COMMON(x[i])))
-    return common == 1
-
-
 def _run(x, y, count):
     """y[i] = f(x[i]) for i < count (pointers, distinct arrays): the common path if every x
     is common (tested first), else the kernel; whether the common path ran."""
@@ -126,19 +118,16 @@ def _run_speculative(x, y, count):
     after all, the floating-point flags the common path raised are undone (MXCSR as it was
     before, ``_ops.fp_status``) and the kernel runs on the block; whether the common path
     ran. A block of random bit patterns fails the first test and goes to the kernel at once."""
-    if not FIRST_CHUNK_COMMON(x, count):
+    if ALL_COMMON_INLINE(x, min(count, CHUNK)):
+        status = fp_status()
+        common = np.int32(1)
         for i in range(count):
-            y[i] = KERNEL(x[i])
-        return False
-    status = fp_status()
-    common = np.int32(1)
-    for i in range(count):
-        v = x[i]
-        y[i] = COMMON(v)
-        common = min(common, np.int32(IS_COMMON(v)))
-    if common == 1:
-        return True
-    set_fp_status(status)
+            v = x[i]
+            y[i] = COMMON(v)
+            common = min(common, np.int32(IS_COMMON(v)))
+        if common == 1:
+            return True
+        set_fp_status(status)
     for i in range(count):
         y[i] = KERNEL(x[i])
     return False
@@ -170,7 +159,8 @@ def _blocks(src, dst, n, src_step, dst_step):
         # (Not above SPECULATE_BYTES of input: out of cache, from 2^22 float32, the common
         # path alone ran 20% slower than the test pass and the common path after it, the
         # test having fetched the block; prefetching the next block cost more in cache.)
-        speculate = HAS_COMMON and SPECULATE and n * ITEMSIZE <= SPECULATE_BYTES
+        may_speculate = HAS_COMMON and SPECULATE and n * ITEMSIZE <= SPECULATE_BYTES
+        speculate = may_speculate
         clean = 0
         start = 0
         while start < n:
@@ -182,7 +172,7 @@ def _blocks(src, dst, n, src_step, dst_step):
             else:
                 count = min(BLOCK, n - start)
                 clean = clean + 1 if RUN(x, y, count) else 0
-                speculate = HAS_COMMON and SPECULATE and n * ITEMSIZE <= SPECULATE_BYTES and clean >= RESPECULATE
+                speculate = may_speculate and clean >= RESPECULATE
             start += count
     elif dst_contiguous:  # gathered into the output, computed there in place
         for start in range(0, n, BLOCK):
@@ -264,13 +254,12 @@ def _namespace(kernel, common, is_common, cache_name, options, dtype: str = "flo
     # from qualified names and a per-process counter, so a shared name could resolve to
     # another loop's function compiled earlier in the same process.
     suffix = namespace["SUFFIX"] = (cache_name or f"uncached_{next(_uncached)}") + ("" if dtype == "float32" else "_f64")
-    namespace["FIRST_CHUNK_COMMON"] = numba.njit(inline="always", **options)(
-        _instance(_first_chunk_common, namespace, f"first_chunk_common_{suffix}"))
     for name, template in (("ALL_COMMON", _all_common), ("RUN", _run), ("RUN_SPECULATIVE", _run_speculative),
                            ("RUN_IN_PLACE", _run_in_place), ("BLOCKS", _blocks)):
         block_function = _instance(template, namespace, f"{template.__name__.lstrip('_')}_{suffix}")
         namespace[name] = numba.njit(**options)(block_function)
-    # The same test inlined by Numba into the loop itself (its small calls make no calls).
+    # The same test inlined by Numba into the loop itself (its small calls make no calls)
+    # and into the speculative run (its first chunk).
     namespace["ALL_COMMON_INLINE"] = numba.njit(inline="always", **options)(
         _instance(_all_common, namespace, f"all_common_inline_{suffix}"))
     return namespace
