@@ -68,7 +68,8 @@ CONTRACTS = {c.name: c for c in (
              special_values=((0.0, 1.0), (-0.0, 1.0), (INF, INF), (-INF, 0.0), (NAN, NAN), (100.0, INF),
                              (-110.0, 0.0)),
              rewrites=("math.exp", "numpy.exp"), peer="numpy.exp", loops=NUMPY_LOOPS,
-             float64="peer"),
+             float64="peer", domain64="all float64; overflows to +inf above 709.7827, subnormal below -708.3964, "
+                                       "+0 below -745.1332"),
     Contract(name="log", domain="all float32; x < 0 gives NaN (invalid), ±0 gives -inf (divide-by-zero)",
              max_ulp=1.0, reference=_glibc("log"), mp_reference="log", symmetry=None, monotonic=True,
              special_values=((1.0, 0.0), (0.0, -INF), (-0.0, -INF), (-1.0, NAN), (INF, INF), (-INF, NAN),

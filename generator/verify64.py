@@ -156,9 +156,12 @@ def hard_cases(function: str, rng: np.random.Generator, n: int = 1 << 18) -> np.
     neighbours each side, where the reduced argument cancels most; and the literature's
     hardest float64 for reduction mod pi/2 (6381956970095103 2^797, |r| ~ 2^-61). Every
     function: ``threshold_inputs64``. erf: the 2^12 float64 each side of where the kernel
-    changes piece (0.5, 1.5) or clamps (6), and of where erf starts to round to 1."""
+    changes piece (0.5, 1.5) or clamps (6), and of where erf starts to round to 1. exp: the
+    2^12 float64 each side of ``EXP_POINTS`` (both signs)."""
     if function == "erf":
         return np.concatenate([near_points(ERF_POINTS, 1 << 12), threshold_inputs64()])
+    if function == "exp":
+        return np.concatenate([near_points(EXP_POINTS, 1 << 12), threshold_inputs64()])
     if function not in ("sin", "cos"):
         return threshold_inputs64()
     k = np.concatenate([np.arange(1, 1 << 16), rng.integers(1 << 16, 1 << 29, n)]).astype(np.longdouble)
@@ -173,6 +176,9 @@ def hard_cases(function: str, rng: np.random.Generator, n: int = 1 << 18) -> np.
     return np.concatenate([x, -x, threshold_inputs64()])
 
 
+EXP_POINTS = (708.0, 746.0, 709.782712893384, -708.3964185322641, -745.1332191019411, 0.34657359027997264,
+              2.0**-54, 2.0**-60)  # where the kernel changes path (708), clamps (746), overflows, turns
+#                                  subnormal, rounds to 0, changes k (ln2/2), rounds to 1, stops raising |x|
 ERF_POINTS = (0.5, 1.5, 6.0, 5.921587195794507)  # the last: the least x with erf(x) > 1 - 2^-54, near
 
 
@@ -181,6 +187,11 @@ def near_points(points, count: int) -> np.ndarray:
     steps = np.arange(-count, count + 1, dtype=np.int64)
     x = np.concatenate([(np.float64(p).view(np.int64) + steps).view(np.float64) for p in points])
     return np.concatenate([x, -x])
+
+
+# Inputs whose results overflow, are subnormal or round to 0 (flags: overflow, underflow),
+# and their normal neighbours, for the special-value check (which compares flags).
+RANGE_EDGES64 = {"exp": (709.78, 709.79, 710.0, 1000.0, -708.39, -708.4, -720.0, -745.13, -745.2, -746.0, -1000.0)}
 
 
 def special_inputs64() -> np.ndarray:
@@ -284,12 +295,13 @@ def flag_reference(function: str):
 def check_special_values64(function: str, kernel, ufunc) -> dict:
     """On the special inputs: the kernel and the ufunc give the C library's result (NaN for
     NaN, else equal with the same sign), and the ufunc raises what ``flag_reference`` raises
-    (at one element and in a vectorised block of 64)."""
+    (at one element and in a vectorised block of 64); on the function's ``RANGE_EDGES64``,
+    the flags (their values are in the sampled check)."""
     libm = CONTRACTS[function].libm
     peer = flag_reference(function)
     failures = []
-    inputs = special_inputs64()
-    for x in inputs:
+    specials, edges = special_inputs64(), np.array(RANGE_EDGES64.get(function, ()), np.float64)
+    for x in specials:
         x = float(x)
         with np.errstate(all="ignore"):
             try:
@@ -301,11 +313,12 @@ def check_special_values64(function: str, kernel, ufunc) -> dict:
             same = math.isnan(y) if math.isnan(expected) else (y == expected and math.copysign(1, y) == math.copysign(1, expected))
             if not same:
                 failures.append(f"{who}({x!r}) = {y!r}, expected {expected!r}")
+    for x in np.concatenate([specials, edges]):
         for n in (1, 64):
-            theirs, ours = _flags_of(peer, x, n), _flags_of(ufunc, x, n)
+            theirs, ours = _flags_of(peer, float(x), n), _flags_of(ufunc, float(x), n)
             if theirs[1] != ours[1]:
-                failures.append(f"flags of {function}({x!r}) x {n}: {ours[1]}, the reference's {theirs[1]}")
-    return {"checked": 4 * inputs.size, "failures": failures}
+                failures.append(f"flags of {function}({float(x)!r}) x {n}: {ours[1]}, the reference's {theirs[1]}")
+    return {"checked": 2 * specials.size + 2 * (specials.size + edges.size), "failures": failures}
 
 
 def _loops64(kernel, common, is_common):

@@ -1,6 +1,6 @@
 """float64 kernels against expected values other projects computed (tests/data/SOURCES.md):
-glibc's binary64 round-to-nearest cases (sin, cos, erf) and NumPy's float64 validation rows
-(sin, cos).
+glibc's binary64 round-to-nearest cases (sin, cos, erf, exp) and NumPy's float64 validation rows
+(sin, cos, exp).
 Each result must be under 1 ULP of the exact value (mpmath, 200 bits), and the peer's value
 must agree with it (glibc's: mpmath's correctly rounded value; NumPy's float64 rows, which are
 not all correctly rounded: within 1 ULP), so that a wrong exact value cannot hide."""
