@@ -32,6 +32,8 @@ class Contract:
     domain64: str = ""  # what a float64 kernel's domain is (a function with a float64 scaffold)
     float64: str  # who computes float64 where no float64 kernel ships: "peer" (the peer's own loop,
     #              where it is at least as accurate as the C library's and faster) or "libm"
+    scalar64: str = "kernel"  # who computes float64 calls in a loop LLVM leaves scalar (the Numba
+    #                           pass): "kernel", or "libm" where the C library's call is faster there
 
     def loop_sources(self, float64_kernel: bool = False) -> dict[str, str]:
         """Who computes each loop of the ufunc ("f->f": ...); `float64_kernel`: whether the
@@ -69,7 +71,8 @@ CONTRACTS = {c.name: c for c in (
                              (-110.0, 0.0)),
              rewrites=("math.exp", "numpy.exp"), peer="numpy.exp", loops=NUMPY_LOOPS,
              float64="peer", domain64="all float64; overflows to +inf above 709.7827, subnormal below -708.3964, "
-                                       "+0 below -745.1332"),
+                                       "+0 below -745.1332",
+             scalar64="libm"),  # scalar, v16's kernel takes 4.7 ns per element, glibc's exp 3.0 (vectorised: 1.0)
     Contract(name="log", domain="all float32; x < 0 gives NaN (invalid), ±0 gives -inf (divide-by-zero)",
              max_ulp=1.0, reference=_glibc("log"), mp_reference="log", symmetry=None, monotonic=True,
              special_values=((1.0, 0.0), (0.0, -INF), (-0.0, -INF), (-1.0, NAN), (INF, INF), (-INF, NAN),

@@ -33,7 +33,7 @@ from .functions import home
 from .kernel_objective import kernel_spec
 from .measure import measure_speed, median_ns_per_element
 from .modules import ROOT, load_module
-from .options import Options
+from .options import KERNEL_SEARCH, Options
 from .program import Program
 from .scaffold import CoreSpec, Scaffold, kernel_name
 from .search import default_executor, progress_line, run_search
@@ -109,6 +109,15 @@ def slot_seed(seed: int, function: str, slot: str) -> int:
     """The search seed of one core: a pure function of the run seed and the core's name."""
     words = [seed, *function.encode(), 0, *slot.encode()]
     return int(np.random.SeedSequence(words).generate_state(1)[0])
+
+
+def core_generations(core: CoreSpec, config) -> int:
+    """A core's generations: its own (``CoreSpec.generations``, what `make kernels` gives it)
+    scaled by the run's generations against the default run's (250), so a short run (the
+    tests') stays short; else the run's."""
+    if core.generations is None:
+        return config.generations
+    return max(1, round(core.generations * config.generations / KERNEL_SEARCH.generations))
 
 
 def core_seed(seed: int, scaffold: Scaffold, slot: str) -> int:
@@ -377,7 +386,7 @@ class Build:
         config = self.options.search if scaffold.dtype == "float32" else self.options.search64
         core = scaffold.core(slot)  # (a core needing a high degree may raise its cost cap and generations)
         config = replace(config, max_cost=core.max_cost or config.max_cost,
-                         generations=core.generations or config.generations)
+                         generations=core_generations(core, config))
         state = run_search(spec, config, core_seed(self.options.seed, scaffold, slot), self.executor,
                            checkpoint, progress=progress)
         self.log(f"{label}/{slot}: {state.generation} generations, {state.births} births, "

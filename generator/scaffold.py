@@ -43,7 +43,8 @@ class CoreSpec:
     precision: str = "float64"  # the core's arithmetic and constants: "float64" or "float32"
     fit_budget_log2: float | None = None  # its baseline fit's error budget (None: the scaffold's)
     max_cost: int | None = None  # the search's cost cap for it (None: the run's search config)
-    generations: int | None = None  # the search's generations for it (None: the run's search config)
+    generations: int | None = None  # the search's generations for it in `make kernels` (None: the run's;
+    #                                  a shorter run scales it: pipeline.core_generations)
 
     @property
     def slot(self) -> str:

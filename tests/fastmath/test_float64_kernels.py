@@ -1,4 +1,4 @@
-"""float64 through fastmath's own float64 kernels (sin and cos from v13, erf from v14): the ufunc's d->d
+"""float64 through fastmath's own float64 kernels (sin and cos from v13, erf from v14, exp from v16): the ufunc's d->d
 loop (blocks, common path), @njit calls and the Numba pass all run the same kernel, bit for
 bit, with numpy's behaviour for layouts, out=, where=, special values and flags."""
 import math
@@ -40,7 +40,7 @@ def mixed(n, seed=0):
     (blocks then take the full kernel, others the common path)."""
     rng = np.random.default_rng(seed)
     x = rng.uniform(-50, 50, n)
-    specials = [1e10, -3e300, np.inf, -np.inf, np.nan, 0.0, -0.0, 1e-310, -2.0**-30, 2.0**28]
+    specials = [1e10, -3e300, np.inf, -np.inf, np.nan, 0.0, -0.0, 1e-310, -2.0**-30, 2.0**28, 709.9, -720.0]
     where = rng.integers(0, n, n // 50)
     x[where] = rng.choice(specials, where.size)
     return x
@@ -139,8 +139,8 @@ def test_njit_calls_run_the_same_kernel(function):
 @pytest.mark.parametrize("function", WITH_KERNEL)
 def test_numba_pass_rewrites_float64_and_keeps_it(function):
     """math.sin / np.sin on float64 in unchanged @njit code run the float64 kernel (the
-    ufunc's bits), in a vectorised loop, an in-order sum and an array call alike; never left
-    to plain Numba (the scalar kernel is faster than the C library's: 11 ns against 15)."""
+    ufunc's bits), in a vectorised loop, an in-order sum and an array call alike, none left
+    to plain Numba (these loops vectorise)."""
     import math as m
     fm, fn = getattr(m, function), peer(function)  # (np.sin; scipy.special.erf)
 
@@ -173,6 +173,42 @@ def test_numba_pass_rewrites_float64_and_keeps_it(function):
     assert numba_pass.left_to_numba(jl) == () and numba_pass.left_to_numba(jt) == ()
 
 
+def early_exit(x, out):  # LLVM cannot vectorise an early exit: the kernel stays scalar
+    for i in range(x.size):
+        v = math.exp(x[i])
+        if v != v:
+            return i
+        out[i] = v
+    return -1
+
+
+def sin_early_exit(x, out):
+    for i in range(x.size):
+        v = math.sin(x[i])
+        if v != v:
+            return i
+        out[i] = v
+    return -1
+
+
+@pytest.mark.skipif("exp" not in WITH_KERNEL, reason="the version in use ships no float64 exp kernel")
+def test_float64_kernels_left_scalar_follow_the_contract():
+    """A float64 kernel LLVM leaves scalar goes back to the C library where its contract says
+    so (``scalar64 == "libm"``: exp, slower than glibc's exp there), and stays where not
+    (sin, faster than glibc's sin there)."""
+    assert CONTRACTS["exp"].scalar64 == "libm" and CONTRACTS["sin"].scalar64 == "kernel"
+    x = np.random.default_rng(3).uniform(-80, 80, 3000)
+    passed, plain = fastmath.jit(early_exit), numba.njit(early_exit)
+    a, b = np.empty_like(x), np.empty_like(x)
+    passed(x, a), plain(x, b)
+    assert numba_pass.left_to_numba(passed) == ("exp",)
+    np.testing.assert_array_equal(bits(a), bits(b))  # plain Numba's code: the C library's exp
+    kept = fastmath.jit(sin_early_exit)
+    kept(x, a)
+    assert numba_pass.left_to_numba(kept) == ()
+    np.testing.assert_array_equal(bits(a), bits(fastmath.sin(x)))
+
+
 @pytest.mark.parametrize("function", WITH_KERNEL)
 def test_float64_loops_vectorise_without_libm(function):
     """With the pass, a float64 loop of math.sin vectorises (its Payne-Hanek branch too: no
@@ -194,3 +230,28 @@ def test_float64_loops_vectorise_without_libm(function):
     assert libm_call.search(plain.inspect_asm(plain.signatures[0])), "plain Numba calls libm (the check can fail)"
     asm = passed.inspect_asm(passed.signatures[0])
     assert not libm_call.search(asm) and len(PACKED.findall(asm)) > 10
+
+
+@pytest.mark.skipif("exp" not in WITH_KERNEL, reason="the version in use ships no float64 exp kernel")
+def test_exp_rounds_subnormal_results_once():
+    """Where e^x is subnormal (x in [-745.13, -708.40]) the kernel rounds once, at the grid of
+    2^-1074: within 0.5 + 0.14 of that grid's unit (0.14: the kernel's error before its last
+    rounding, relative to a result under 2^-1022; the sampled check's 0.632 ULP elsewhere).
+    Rounding to float64 first and scaling after rounds twice in the top binade of the
+    subnormals (x in [-709.09, -708.40]): up to 0.88, 0.745 seen there. Underflow is raised
+    as numpy's exp raises it."""
+    import mpmath
+    x = np.concatenate([np.linspace(-745.13, -708.40, 4001), np.linspace(-709.09, -708.40, 4001),
+                        -708.3964185322641 - np.arange(64) * 2.0**-44])
+    with np.errstate(under="ignore"):
+        y = fastmath.exp(x)
+    with mpmath.workprec(200):
+        worst = max(abs(mpmath.mpf(float(v)) - mpmath.exp(mpmath.mpf(float(u)))) * mpmath.mpf(2) ** 1074
+                    for u, v in zip(x, y))
+    assert worst <= 0.64, float(worst)
+    for v in (-720.0, -745.2):
+        for n in (1, 64):
+            with np.errstate(under="raise"), pytest.raises(FloatingPointError):
+                fastmath.exp(np.full(n, v))
+    with np.errstate(all="raise"):
+        assert fastmath.exp(np.full(64, -708.39))[0] > 2.0**-1022  # normal: no flag

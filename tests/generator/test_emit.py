@@ -179,7 +179,8 @@ def test_same_seed_and_config_give_the_same_version(tmp_path, monkeypatch):
 
 def _small_evolved(**kw) -> Options:
     from generator.search import SearchConfig
-    return Options(search=SearchConfig(population=8, generations=3, max_cost=6, validation_points=256),
+    small = SearchConfig(population=8, generations=3, max_cost=6, validation_points=256)
+    return Options(search=small, search64=small, verify64_inputs=1 << 14,  # (exp has a float64 variant too)
                    feasible_ulp=float("inf"), choose="model", bench_n=1 << 10, bench_repeats=5, workers=1, **kw)
 
 
@@ -223,3 +224,15 @@ def test_a_run_resumes_only_with_the_same_generator_code(tmp_path, monkeypatch):
     assert pipeline.staging_for(options, tmp_path) == here
     monkeypatch.setattr(pipeline, "source_hash", lambda: "0123456789ab")
     assert pipeline.staging_for(options, tmp_path) != here
+
+
+def test_a_core_s_own_generations_scale_with_the_run():
+    """CoreSpec.generations is what `make kernels` (250 generations a core) gives that core; a
+    shorter run (the tests') scales it, and a core without its own takes the run's."""
+    from generator.functions.exp.dd import core_exp64_tail
+    from generator.options import KERNEL_SEARCH
+    assert core_exp64_tail.generations == 500
+    assert pipeline.core_generations(core_exp64_tail, KERNEL_SEARCH) == 500
+    assert pipeline.core_generations(core_exp64_tail, replace(KERNEL_SEARCH, generations=5)) == 10
+    plain = replace(core_exp64_tail, generations=None)
+    assert pipeline.core_generations(plain, replace(KERNEL_SEARCH, generations=5)) == 5
