@@ -2,10 +2,10 @@
 
 Each shape is written once with math.<f> and compiled twice, by numba.njit and by
 fastmath.jit; median ns per element over interleaved rounds in one process, 2^20 float32
-(2-D: 1024 x 1024; the scalar code without a loop: ns per call from Python, 1000 calls).
-Ratio = plain / with the pass (> 1: the pass is faster). `make bench-pass` runs it too.
+(or float64; 2-D: 1024 x 1024; the scalar code without a loop: ns per call from Python, 1000
+calls). Ratio = plain / with the pass (> 1: the pass is faster). `make bench-pass` runs it too.
 
-    PYTHONPATH=. .venv/bin/python benchmarks/pass_shapes.py [rounds]
+    PYTHONPATH=. .venv/bin/python benchmarks/pass_shapes.py [rounds] [float32|float64]
 """
 import sys
 import time
@@ -18,18 +18,20 @@ from fastmath.contract import CONTRACTS, FUNCTIONS
 from generator.measure import sample_inputs
 
 
-def shapes(f):
+def shapes(f, dtype=np.float32):
     """name -> (python function, how to call it on x)."""
+    zero, half = dtype(0), dtype(0.5)
+
     def in_order_sum(x):
-        s = np.float32(0)
+        s = zero
         for i in range(x.size):
             s += f(x[i])
         return s
 
     def row_sums(x2):
-        out = np.empty(x2.shape[0], np.float32)
+        out = np.empty(x2.shape[0], dtype)
         for r in range(x2.shape[0]):
-            s = np.float32(0)
+            s = zero
             for c in range(x2.shape[1]):
                 s += f(x2[r, c])
             out[r] = s
@@ -71,7 +73,7 @@ def shapes(f):
             out[i] = f(x[i])
 
     def scalar_code(v):  # no loop: one call, from Python
-        return f(v) * np.float32(0.5)
+        return f(v) * half
 
     return {"in-order sum": in_order_sum, "row sums (2-D)": row_sums, "divide (error model)": divide,
             "branch": branch, "while loop": while_loop, "early exit": early_exit,
@@ -91,29 +93,29 @@ def arguments(name, x):
     if name == "row sums (2-D)":
         return (x.reshape(1024, -1),)
     if name == "divide (error model)":
-        return x, np.full_like(x, np.float32(1.5)), out
+        return x, np.full_like(x, 1.5), out
     return x, out
 
 
-def per_value(compiled):
+def per_value(compiled, dtype):
     def run(values):
         for v in values:
             compiled(v)
-    run(np.ones(1, np.float32))  # compile for float32 scalars
+    run(np.ones(1, dtype))  # compile for scalars of dtype
     return run
 
 
-def main(rounds=11):
-    print(f"median ns per element over {rounds} interleaved rounds, 2^20 float32; ratio = plain / pass")
+def main(rounds=11, dtype=np.float32):
+    print(f"median ns per element over {rounds} interleaved rounds, 2^20 {np.dtype(dtype).name}; ratio = plain / pass")
     print(f"| shape | {' | '.join(FUNCTIONS)} |\n|---|{'---|' * len(FUNCTIONS)}")
     table = {}
     for function in FUNCTIONS:
-        x = sample_inputs(function, 1 << 20, np.random.default_rng(0))
-        for name, py in shapes(CONTRACTS[function].libm).items():
+        x = sample_inputs(function, 1 << 20, np.random.default_rng(0)).astype(dtype)
+        for name, py in shapes(CONTRACTS[function].libm, dtype).items():
             args = arguments(name, x)
             plain, passed = numba.njit(py), fastmath.jit(py)
             if name.startswith("scalar code"):  # one Python-level call per value
-                plain, passed = per_value(plain), per_value(passed)
+                plain, passed = per_value(plain, dtype), per_value(passed, dtype)
             with np.errstate(all="ignore"):
                 plain(*args), passed(*args)
                 times = {"plain": [], "pass": []}
@@ -131,4 +133,4 @@ def main(rounds=11):
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 11)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 11, np.dtype(sys.argv[2] if len(sys.argv) > 2 else "float32").type)
