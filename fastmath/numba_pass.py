@@ -375,15 +375,27 @@ class FastmathCalls(FunctionPass):
 
 
 # ---- Kernels LLVM left scalar --------------------------------------------------------------
-@functools.cache
-def _kernel_constants(function: str) -> frozenset[str]:
-    """The kernel's floating-point constants as LLVM IR prints them ("0x" and the 16 hex
+def _module_constants(module) -> frozenset[str]:
+    """A kernel module's floating-point constants as LLVM IR prints them ("0x" and the 16 hex
     digits of the value as a double; 0.5 or 1.0 print as decimals and are not among them):
-    where they appear in a compiled function, the kernel was inlined there."""
+    where they appear in a compiled function, the kernel was inlined there. None for None."""
     import struct
-    module = _kernels.kernel_module(function)
+    if module is None:
+        return frozenset()
     return frozenset(f"0x{struct.pack('>d', float(v)).hex().upper()}" for v in vars(module).values()
                      if isinstance(v, (float, np.floating)) and np.isfinite(v) and v != 0)
+
+
+@functools.cache
+def _kernel_constants(function: str) -> frozenset[str]:
+    """The float32 kernel's constants (``_module_constants``)."""
+    return _module_constants(_kernels.kernel_module(function))
+
+
+@functools.cache
+def _float64_kernel_constants(function: str) -> frozenset[str]:
+    """The float64 kernel's constants (none where no float64 kernel ships)."""
+    return _module_constants(_kernels.float64_module(function))
 
 
 @functools.cache
@@ -391,17 +403,6 @@ def _float64_constants() -> frozenset[str]:
     """The constants of every float64 kernel the version ships: they must not mark a float32
     kernel as scalar-only (a float64 kernel left scalar is judged by its own, ``_own_constants64``)."""
     return frozenset().union(*(_float64_kernel_constants(f) for f in CONTRACTS))
-
-
-@functools.cache
-def _float64_kernel_constants(function: str) -> frozenset[str]:
-    """The float64 kernel's constants as LLVM IR prints them (none where no float64 kernel ships)."""
-    import struct
-    module = _kernels.float64_module(function)
-    if module is None:
-        return frozenset()
-    return frozenset(f"0x{struct.pack('>d', float(v)).hex().upper()}" for v in vars(module).values()
-                     if isinstance(v, (float, np.floating)) and np.isfinite(v) and v != 0)
 
 
 @functools.cache

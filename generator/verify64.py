@@ -158,10 +158,8 @@ def hard_cases(function: str, rng: np.random.Generator, n: int = 1 << 18) -> np.
     function: ``threshold_inputs64``. erf: the 2^12 float64 each side of where the kernel
     changes piece (0.5, 1.5) or clamps (6), and of where erf starts to round to 1. exp: the
     2^12 float64 each side of ``EXP_POINTS`` (both signs)."""
-    if function == "erf":
-        return np.concatenate([near_points(ERF_POINTS, 1 << 12), threshold_inputs64()])
-    if function == "exp":
-        return np.concatenate([near_points(EXP_POINTS, 1 << 12), threshold_inputs64()])
+    if function in NEAR_POINTS:
+        return np.concatenate([near_points(NEAR_POINTS[function], 1 << 12), threshold_inputs64()])
     if function not in ("sin", "cos"):
         return threshold_inputs64()
     k = np.concatenate([np.arange(1, 1 << 16), rng.integers(1 << 16, 1 << 29, n)]).astype(np.longdouble)
@@ -180,6 +178,7 @@ EXP_POINTS = (708.0, 746.0, 709.782712893384, -708.3964185322641, -745.133219101
               2.0**-54, 2.0**-60)  # where the kernel changes path (708), clamps (746), overflows, turns
 #                                  subnormal, rounds to 0, changes k (ln2/2), rounds to 1, stops raising |x|
 ERF_POINTS = (0.5, 1.5, 6.0, 5.921587195794507)  # the last: the least x with erf(x) > 1 - 2^-54, near
+NEAR_POINTS = {"erf": ERF_POINTS, "exp": EXP_POINTS}  # hard_cases: the 2^12 float64 each side of these
 
 
 def near_points(points, count: int) -> np.ndarray:
