@@ -2,8 +2,8 @@
 from ...scaffold import CommonPath, Scaffold
 from ..sin import reduction
 from ..sin.f64 import core_cos, core_sin
-from ..sin.reduction import (SHIFT_NEXT, from_quadrant, is_common_argument, quadrants, reduce_quadrant,
-                             reduce_quadrant_common)
+from ..sin.reduction import (SHIFT_NEXT, common_zl, from_quadrant, is_common_argument, quadrants, reduce_quadrant,
+                             reduce_quadrant_common, two_over_pi)
 
 
 def cos_f32(x):
@@ -34,8 +34,8 @@ SCAFFOLD = Scaffold(
             "before the one rounding: 0.5 + 2^-10 ULP."),
     cores=(core_sin, core_cos),
     constants=reduction.CONSTANTS,
-    helpers=(quadrants, reduce_quadrant, from_quadrant),
+    helpers=(quadrants, two_over_pi, reduce_quadrant, from_quadrant),
     kernel=cos_f32,
     common=CommonPath(cos_f32_common, cos_f32_is_common, reduction.COMMON_METHOD,
-                      helpers=(reduce_quadrant_common, is_common_argument)),
+                      helpers=(common_zl, reduce_quadrant_common, is_common_argument)),
 )

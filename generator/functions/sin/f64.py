@@ -3,7 +3,8 @@ import mpmath
 
 from ...scaffold import PI, CommonPath, CoreSpec, Scaffold
 from . import reduction
-from .reduction import SHIFT, from_quadrant, is_common_argument, quadrants, reduce_quadrant, reduce_quadrant_common
+from .reduction import (SHIFT, common_zl, from_quadrant, is_common_argument, quadrants, reduce_quadrant,
+                        reduce_quadrant_common, two_over_pi)
 
 core_sin = CoreSpec("sin", mpmath.sin, -PI / 4, PI / 4, "odd", "relative", "sin r")
 core_cos = CoreSpec("cos", mpmath.cos, -PI / 4, PI / 4, "even", "relative", "cos r")
@@ -37,8 +38,8 @@ SCAFFOLD = Scaffold(
             "before the one rounding: 0.5 + 2^-10 ULP."),
     cores=(core_sin, core_cos),
     constants=reduction.CONSTANTS,
-    helpers=(quadrants, reduce_quadrant, from_quadrant),
+    helpers=(quadrants, two_over_pi, reduce_quadrant, from_quadrant),
     kernel=sin_f32,
     common=CommonPath(sin_f32_common, sin_f32_is_common, reduction.COMMON_METHOD,
-                      helpers=(reduce_quadrant_common, is_common_argument)),
+                      helpers=(common_zl, reduce_quadrant_common, is_common_argument)),
 )

@@ -37,21 +37,20 @@ SHIFT_NEXT = K.f64(1.5 * 2**52 + 1, "0x1.8p52 + 1: SHIFT with the count one quad
 # |x| < 2^25 (E <= 1): rint(P0 2^(E-2)) = 0, so f0 = P0 and z is a constant, summed as
 # reduce_quadrant sums it (Python's float arithmetic rounds as float64 does).
 _ZH = _P[0] + _P[1]
-ZH = K.f64(_ZH, "RN(P0 + P1): reduce_quadrant's zh for |x| < 2^25")
+ZH = K.f64(_ZH, "RN(P0 + P1): two_over_pi's zh for |x| < 2^25")
 ZL = K.f64((_P[1] - (_ZH - _P[0])) + _P[2], "(P1 - (ZH - P0)) + P2: its zl for 0 < |x| < 2^25")
 COMMON_LIMIT_BITS = K.i32((1 + 1 + 150) << 23, "bits of 2^25: the common path's |x| bound (E <= 1)")
 NONFINITE_BITS = K.i32(0x7F800000, "bits of +inf: |x| bits at or above it are ±inf and NaN")
 ABS_MASK = K.i32(0x7FFFFFFF, "all bits but the sign")
 
 
-def reduce_quadrant(x, shift):
-    """(r, n): x = n pi/2 + r for float32 x, |r| <= pi/4 (float64, to 2^-48 relative); n an
-    int64 whose low two bits are n mod 4, plus one with shift = SHIFT_NEXT (for cos)."""
-    xd = np.float64(x)
+def two_over_pi(x):
+    """(zh, zl): z = zh + zl = 2/pi (mod 2^(2-E)) for float32 x = M 2^E (step 2), so that
+    x z = x 2/pi (mod 4); zl = 0 for zero and subnormal x."""
     # The float32 exponent field e, e << 52 for the float64 exponent arithmetic.
     ix_exp = float_bits(x) & 0x7F800000
     e52 = np.int64(ix_exp) << 29
-    # z = zh + zl = 2/pi (mod 2^(2-E)); Q0 2^(E-2) and -2^(2-E) made from their bits.
+    # Q0 2^(E-2) and -2^(2-E) made from their bits.
     big = ix_exp >= BIG_BITS
     q0 = P1 if big else P0
     q1 = P2 if big else P1
@@ -62,16 +61,28 @@ def reduce_quadrant(x, shift):
     zl = (q1 - (zh - f0)) + q2
     if ix_exp == 0:
         zl = 0.0  # zero and subnormals: x zl is negligible, and r keeps the sign of x = -0
-    return quadrants(xd, zh, zl, shift)
+    return zh, zl
+
+
+def reduce_quadrant(x, shift):
+    """(r, n): x = n pi/2 + r for float32 x, |r| <= pi/4 (float64, to 2^-48 relative); n an
+    int64 whose low two bits are n mod 4, plus one with shift = SHIFT_NEXT (for cos)."""
+    zh, zl = two_over_pi(x)
+    return quadrants(np.float64(x), zh, zl, shift)
 
 
 def reduce_quadrant_common(x, shift):
     """reduce_quadrant for |x| < 2^25, where its z is the constant ZH + ZL (the same
     operations on the same values: the same r and n)."""
+    return quadrants(np.float64(x), ZH, common_zl(x), shift)
+
+
+def common_zl(x):
+    """two_over_pi's zl for |x| < 2^25: ZL, or 0 for zero and subnormal x."""
     zl = ZL
     if float_bits(x) & 0x7F800000 == 0:
-        zl = 0.0  # zero and subnormals, as in reduce_quadrant
-    return quadrants(np.float64(x), ZH, zl, shift)
+        zl = 0.0
+    return zl
 
 
 def quadrants(xd, zh, zl, shift):
@@ -84,8 +95,8 @@ def quadrants(xd, zh, zl, shift):
 
 
 def is_common_argument(x):
-    """|x| < 2^25, where reduce_quadrant_common applies, or x not finite (NaN and ±inf
-    meet the same operations as in reduce_quadrant, with another finite z, and give the
+    """|x| < 2^25, where z is the constant ZH + ZL (common_zl), or x not finite (NaN and
+    ±inf meet the same operations as in the kernel, with another finite z, and give the
     same NaN: data with missing values keeps the common path)."""
     ax = and_i32(float_bits(x), ABS_MASK)  # (int32: 16 lanes in the loop's range test)
     return (ax < COMMON_LIMIT_BITS) | (ax >= NONFINITE_BITS)
