@@ -66,6 +66,7 @@ class SearchConfig:
     self_operand: float = 0.0  # odds that an insertion's other operand is the edge's own value (u * u)
     output_edge: float | None = None  # odds that an insertion goes on the output (None: as any edge)
     screen_polish: int = 0  # LP steps every mutant gets before the `promising` test
+    polish_limits: bool = False  # LP steps take a non-finite derivative (c / x at x = 0) as 0
     mutation_weights: MutationWeights = MutationWeights()  # odds of each kind of mutation
 
     def to_dict(self) -> dict:
@@ -114,7 +115,7 @@ def polish_constants(objective, program: Program, config: SearchConfig,
     if not program.constants() or not iterations:
         return program, 0
     polished, _, steps = polish(objective.full(program), objective.tune_u, objective.tune_exact,
-                                objective.tune_weight, iterations)
+                                objective.tune_weight, iterations, limits=config.polish_limits)
     return program.with_constants(polished.constants()), steps
 
 

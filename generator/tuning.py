@@ -100,7 +100,7 @@ def minimize(loss_batch, x0, rng: np.random.Generator, sigma: float = 0.1, popsi
 
 
 def polish(program, u: np.ndarray, exact: np.ndarray, weight: np.ndarray, iterations: int = 10,
-           lp_points: int = 96, tol: float = 1e-4):
+           lp_points: int = 96, tol: float = 1e-4, limits: bool = False):
     """Refine a program's constants towards the minimax of |(program - exact) * weight| on
     the points u: at each step the residuals are linearised in the constants (exact
     forward-mode derivatives) and the step minimising the max linearised residual within
@@ -108,7 +108,10 @@ def polish(program, u: np.ndarray, exact: np.ndarray, weight: np.ndarray, iterat
     exchange methods, for any program shape); a step is kept only if the true max
     residual drops. Each LP uses `lp_points` evenly spread points plus the 32 of largest
     residual (as an exchange method would); it stops when a step gains less than `tol`
-    (relative). Returns (program, its max residual, LP steps taken)."""
+    (relative). A derivative that is not finite where the residual is stops the polish,
+    or, with `limits`, counts as 0: the limit of such a point's derivative when its value
+    comes through an infinity (d/dc of c4 / (x + c / x) at x = 0, where the value is c4 / inf
+    = 0 for every c). Returns (program, its max residual, LP steps taken)."""
     from scipy.optimize import linprog
 
     from .evaluation import evaluate_jacobian
@@ -129,6 +132,8 @@ def polish(program, u: np.ndarray, exact: np.ndarray, weight: np.ndarray, iterat
     for _ in range(iterations):
         values, jac = evaluate_jacobian(program, c, u)
         r, J = (values - exact) * weight, jac * weight[:, None]
+        if limits and np.all(np.isfinite(r)):
+            J = np.where(np.isfinite(J), J, 0.0)
         if not (np.all(np.isfinite(r)) and np.all(np.isfinite(J))):
             break
         rows = np.union1d(spread, np.argsort(-np.abs(r))[:32])

@@ -391,3 +391,20 @@ def test_objectives_are_built_by_name_without_an_import_cycle():
     assert isinstance(objective, Objective) and build_objective(EXP01) is objective
     with pytest.raises(ValueError):
         build_objective(ObjectiveSpec.make("unknown"))
+
+
+def test_polish_with_limits_moves_constants_read_through_c_over_x_at_x_0():
+    """c4 / (x + c3 / x + c2) at x = 0 is 0 for every c3 but its derivatives are NaN (through
+    an infinity): plain LP steps stop there; with limits they count as 0 and the polish
+    moves (the [2/2] Padé start of (c4 / (x + c3 / x + c2) + 1)^8 ~ 2^x: 5.4e-8 -> ~1.1e-9)."""
+    objective = build_objective(ObjectiveSpec.make("reals", target="exp2", lo=0.0, hi=1.0))
+    k = 8 / np.log(2)
+    n = Node
+    p = Program((n("input"), n("const", value=12 * k * k), n("div", (1, 0)), n("add", (0, 2)), n("const", value=-6 * k),
+                 n("add", (3, 4)), n("const", value=12 * k), n("div", (6, 5)), n("const", value=-1.0), n("sub", (7, 8)),
+                 n("mul", (9, 9)), n("mul", (10, 10)), n("mul", (11, 11))))
+    start = objective.error(p)
+    args = (objective.tune_u, objective.tune_exact, objective.tune_weight, 100)
+    assert polish(p, *args)[2] == 0
+    polished, best, steps = polish(p, *args, limits=True)
+    assert steps > 0 and objective.error(polished) < 2e-9 < start / 10, (start, best)
