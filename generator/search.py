@@ -37,7 +37,7 @@ from .objective import ObjectiveSpec, build_objective
 from .objectives import log_error
 from .pareto import Archive, Origin, nsga2_select, ranks_and_crowding
 from .program import Program
-from .tuning import minimize, polish
+from .tuning import least_squares_fit, minimize, polish
 
 # The layout of SearchConfig.to_dict, recorded in it (so in config hashes and checkpoints):
 # 1 (unmarked) left out the fields added later when at their defaults and had only fork
@@ -67,6 +67,7 @@ class SearchConfig:
     output_edge: float | None = None  # odds that an insertion goes on the output (None: as any edge)
     screen_polish: int = 0  # LP steps every mutant gets before the `promising` test
     polish_limits: bool = False  # LP steps take a non-finite derivative (c / x at x = 0) as 0
+    least_squares: int = 0  # each mutant's constants first go through Levenberg-Marquardt (this many evaluations; 0: off)
     mutation_weights: MutationWeights = MutationWeights()  # odds of each kind of mutation
 
     def to_dict(self) -> dict:
@@ -119,6 +120,17 @@ def polish_constants(objective, program: Program, config: SearchConfig,
     return program.with_constants(polished.constants()), steps
 
 
+def fit_constants(objective, program: Program, config: SearchConfig) -> tuple[Program, int]:
+    """program with its constants at a local least-squares minimum of the objective's
+    tuning error (Levenberg-Marquardt, config.least_squares evaluations at most; unchanged
+    if that does not lower the max tuning error)."""
+    if not program.constants() or not config.least_squares:
+        return program, 0
+    fitted, _, spent = least_squares_fit(objective.full(program), objective.tune_u, objective.tune_exact,
+                                         objective.tune_weight, config.least_squares)
+    return program.with_constants(fitted.constants()), spent
+
+
 def _bar(front, cost: int) -> float:
     """The archive's best error at this cost or below (inf if none)."""
     return min((e for c, e in front if c <= cost), default=float("inf"))
@@ -158,9 +170,13 @@ def make_child(task: ChildTask) -> ChildResult:
         rng = np.random.default_rng([task.seed, task.birth])
         mcfg = MutationConfig(ops=config.ops, op_weights=config.op_weights, weights=config.mutation_weights,
                               max_cost=config.max_cost, cost_of=objective.cost, self_operand=config.self_operand,
-                              output_edge=config.output_edge)
+                              output_edge=config.output_edge,
+                              sample=getattr(objective, "tune_u", None) if config.mutation_weights.continued_fraction
+                              else None)
         program, kind = mutate(task.parent, rng, mcfg)
+        program, fit_evals = fit_constants(objective, program, config)
         program, tune_evals = tune_constants(objective, program, rng, config)
+        tune_evals += fit_evals
         bar = config.promising * _bar(task.front, objective.cost(program))
         tuned_error = objective.error(program, points)
         if config.screen_polish and tuned_error > bar:

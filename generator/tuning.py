@@ -100,7 +100,7 @@ def minimize(loss_batch, x0, rng: np.random.Generator, sigma: float = 0.1, popsi
 
 
 def polish(program, u: np.ndarray, exact: np.ndarray, weight: np.ndarray, iterations: int = 10,
-           lp_points: int = 96, tol: float = 1e-4, limits: bool = False):
+           lp_points: int = 96, tol: float = 1e-4, limits: bool = False, zero_reach: float = 0.0):
     """Refine a program's constants towards the minimax of |(program - exact) * weight| on
     the points u: at each step the residuals are linearised in the constants (exact
     forward-mode derivatives) and the step minimising the max linearised residual within
@@ -146,6 +146,10 @@ def polish(program, u: np.ndarray, exact: np.ndarray, weight: np.ndarray, iterat
         size = float(np.max(np.abs(r)))
         if size == 0.0:
             break
+        if zero_reach and steps == 0:
+            reach = np.max(np.abs(J), axis=0)
+            zero = (c == 0) & (reach > 0)
+            trust = np.where(zero, np.maximum(trust, zero_reach * size / np.where(zero, reach, 1.0)), trust)
         with np.errstate(all="ignore"):
             r, J = r / size, J * (trust / size)
         if not (np.all(np.isfinite(r)) and np.all(np.isfinite(J))):
@@ -181,3 +185,57 @@ def polish(program, u: np.ndarray, exact: np.ndarray, weight: np.ndarray, iterat
         elif gain < tol:
             break
     return program.with_constants(c), best, steps
+
+
+def least_squares_fit(program, u: np.ndarray, exact: np.ndarray, weight: np.ndarray, evaluations: int = 300):
+    """Move a program's constants to a local minimum of the sum of squared residuals
+    (program - exact) * weight on the points u by Levenberg-Marquardt (scipy's MINPACK
+    ``lm``, exact forward-mode derivatives, each constant scaled by its column of the
+    Jacobian). Unlike CMA-ES (steps of about 10% of each constant) and the LP steps (a box
+    trust region per constant), it follows a curved, badly scaled valley in which several
+    constants must move far together: a new term of a continued fraction (u + 0 / u), whose
+    coefficient is of the order of u^2 while the others rescale to make room for it.
+    Non-finite residuals count as 1e3 and non-finite derivatives as 0 (their limit where a
+    value comes through an infinity). Returns (program, its max residual, evaluations); the
+    program is the given one if the fit did not lower the max residual."""
+    from scipy.optimize import least_squares
+
+    from .evaluation import evaluate_jacobian
+
+    c0 = np.asarray(program.constants(), np.float64)
+    if c0.size == 0 or c0.size > u.size:
+        return program, math.inf, 0
+
+    def residuals(c):
+        values, _ = evaluate_jacobian(program, c, u)
+        with np.errstate(all="ignore"):
+            r = (values - exact) * weight
+        return np.where(np.isfinite(r), r, 1e3)
+
+    def jacobian(c):
+        _, jac = evaluate_jacobian(program, c, u)
+        with np.errstate(all="ignore"):
+            J = jac * weight[:, None]
+        return np.where(np.isfinite(J), J, 0.0)
+
+    def max_residual(c):
+        values, _ = evaluate_jacobian(program, c, u)
+        with np.errstate(all="ignore"):
+            r = np.abs((values - exact) * weight)
+        return float(np.max(np.where(np.isnan(r), np.inf, r)))
+
+    start = max_residual(c0)
+    try:
+        with np.errstate(all="ignore"):
+            fit = least_squares(residuals, c0, jac=jacobian, method="lm", x_scale="jac", xtol=1e-15, ftol=1e-15,
+                                gtol=1e-15, max_nfev=evaluations)
+    except (ValueError, np.linalg.LinAlgError):
+        return program, start, 0
+    spent = int(fit.nfev) + int(fit.njev or 0)
+    if not np.all(np.isfinite(fit.x)):
+        return program, start, spent
+    end = max_residual(fit.x)
+    if not end < start:
+        return program, start, spent
+    return program.with_constants(fit.x), end, spent
+
