@@ -37,6 +37,7 @@ class MutationWeights:
     fork: float = 0.0
     reassociate: float = 0.0
     continued_fraction: float = 0.0  # (later kinds go last: zero weights keep the draws)
+    invert_fraction: float = 0.0
 
     def odds(self) -> np.ndarray:
         """The probability of each of KINDS."""
@@ -360,9 +361,74 @@ def continued_fraction(nodes, rng, config):
     return out, len(out) - 1
 
 
+def invert_fraction(nodes, rng, config):
+    """A fraction b / (c + s w) (b, c constants, c != 0, s = +-1, w depending on the input)
+    rewritten in 1 / w by the identity b / (c + s w) = b / c - (b s / c^2) / (1 / w + s / c),
+    its new constants scaled by a factor L (|L| log-uniform over [1e2, 1e6], either sign) and
+    w itself added to the new denominator: b / c - (L b s / c^2) / (L / w + L s / c + w). At
+    L = inf that is the parent exactly, at finite L within about w^2 / L of it; the tuners
+    then grow the new term. The constant b / c goes into the fraction's reader when that is
+    a sum or difference with a constant (else a new add). So a + b / (w + c) becomes
+    a' + B / (w + A / w + C): a continued fraction in w and 1 / w, two ops dearer."""
+    dep = Program(tuple(nodes)).depends_on_input()
+    cands = []
+    for v, n in enumerate(nodes):
+        if n.op != "div" or nodes[n.args[0]].op != "const" or nodes[n.args[1]].op not in ("add", "sub"):
+            continue
+        if nodes[n.args[0]].value == 0.0 or not np.isfinite(nodes[n.args[0]].value):
+            continue
+        d = nodes[n.args[1]]
+        a0, a1 = d.args
+        if nodes[a1].op == "const" and dep[a0]:
+            w, c, sign = a0, nodes[a1].value, 1.0
+            if d.op == "sub":
+                c = -c  # w - c
+        elif nodes[a0].op == "const" and dep[a1]:
+            w, c, sign = a1, nodes[a0].value, 1.0 if d.op == "add" else -1.0
+        else:
+            continue
+        if c != 0.0 and np.isfinite(c):
+            cands.append((v, w, c, sign))
+    if not cands:
+        return None
+    v, w, c, sign = cands[int(rng.integers(len(cands)))]
+    b = nodes[nodes[v].args[0]].value
+    scale = float(rng.choice([-1.0, 1.0]) * 10.0 ** rng.uniform(2, 6))
+    k = b / c
+    new = [Node("const", value=scale), Node("div", (-1, w)), Node("add", (-2, w)),
+           Node("const", value=scale * sign / c), Node("add", (-3, -4)),
+           Node("const", value=scale * b * sign / (c * c)), Node("div", (-6, -5))]
+    out = _insert_at(list(nodes), v, new)
+    made = v + len(new) - 1
+    old = v + len(new)  # the parent's fraction, renumbered: its readers now read `made`
+    readers = [(i, j) for i in range(old + 1, len(out)) for j, a in enumerate(out[i].args) if a == old]
+    out = [Node(n.op, tuple(made if a == old else a for a in n.args), n.value) if i > old else n
+           for i, n in enumerate(out)]
+    was_output = old == len(out) - 1
+    if len(readers) == 1 and out[readers[0][0]].op in ("add", "sub"):
+        r, j = readers[0]
+        other = out[r].args[1 - j]
+        if out[other].op == "const" and sum(a == other for n in out for a in n.args) == 1:
+            # with f = k - F (F the new fraction): f + a = (a + k) - F, a - f = (a - k) + F,
+            # f - a = (k - a) - F
+            a = out[other].value
+            if out[r].op == "add":
+                out[other], out[r] = Node("const", value=a + k), Node("sub", (other, made))
+            elif j == 1:
+                out[other], out[r] = Node("const", value=a - k), Node("add", (other, made))
+            else:
+                out[other], out[r] = Node("const", value=k - a), Node("sub", (other, made))
+            return out, len(out) - 1
+    out = _insert_at(out, made + 1, [Node("const", value=k), Node("sub", (-1, made))])
+    sub = made + 2
+    out = [Node(n.op, tuple(sub if (a == made and i > sub) else a for a in n.args), n.value)
+           for i, n in enumerate(out)]
+    return out, sub if was_output else len(out) - 1
+
+
 MUTATIONS = {"insert": insert, "expand": expand, "remove": remove, "rewire": rewire, "change_op": change_op,
              "constant": constant, "fork": fork, "reassociate": reassociate,
-             "continued_fraction": continued_fraction}
+             "continued_fraction": continued_fraction, "invert_fraction": invert_fraction}
 
 
 def mutate(program: Program, rng: np.random.Generator, config: MutationConfig,

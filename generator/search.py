@@ -67,7 +67,9 @@ class SearchConfig:
     output_edge: float | None = None  # odds that an insertion goes on the output (None: as any edge)
     screen_polish: int = 0  # LP steps every mutant gets before the `promising` test
     polish_limits: bool = False  # LP steps take a non-finite derivative (c / x at x = 0) as 0
-    least_squares: int = 0  # each mutant's constants first go through Levenberg-Marquardt (this many evaluations; 0: off)
+    # Levenberg-Marquardt evaluations for each mutant's constants before CMA-ES (10x for the
+    # promising ones, before their LP steps); 0: off
+    least_squares: int = 0
     mutation_weights: MutationWeights = MutationWeights()  # odds of each kind of mutation
 
     def to_dict(self) -> dict:
@@ -120,14 +122,16 @@ def polish_constants(objective, program: Program, config: SearchConfig,
     return program.with_constants(polished.constants()), steps
 
 
-def fit_constants(objective, program: Program, config: SearchConfig) -> tuple[Program, int]:
+def fit_constants(objective, program: Program, config: SearchConfig,
+                  evaluations: int | None = None) -> tuple[Program, int]:
     """program with its constants at a local least-squares minimum of the objective's
-    tuning error (Levenberg-Marquardt, config.least_squares evaluations at most; unchanged
-    if that does not lower the max tuning error)."""
-    if not program.constants() or not config.least_squares:
+    tuning error (Levenberg-Marquardt, at most `evaluations`, default config.least_squares;
+    unchanged if that does not lower the max tuning error)."""
+    evaluations = config.least_squares if evaluations is None else evaluations
+    if not program.constants() or not evaluations:
         return program, 0
     fitted, _, spent = least_squares_fit(objective.full(program), objective.tune_u, objective.tune_exact,
-                                         objective.tune_weight, config.least_squares)
+                                         objective.tune_weight, evaluations)
     return program.with_constants(fitted.constants()), spent
 
 
@@ -186,6 +190,9 @@ def make_child(task: ChildTask) -> ChildResult:
             tune_evals += steps
             tuned_error = objective.error(program, points)
         if tuned_error <= bar:
+            if config.least_squares:  # a promising mutant: a longer fit first (a curved valley is slow)
+                program, spent = fit_constants(objective, program, config, 10 * config.least_squares)
+                tune_evals += spent
             program, steps = polish_constants(objective, program, config)
             tune_evals += steps
     error, worst = objective.error_and_worst(program, points)

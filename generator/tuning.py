@@ -100,7 +100,7 @@ def minimize(loss_batch, x0, rng: np.random.Generator, sigma: float = 0.1, popsi
 
 
 def polish(program, u: np.ndarray, exact: np.ndarray, weight: np.ndarray, iterations: int = 10,
-           lp_points: int = 96, tol: float = 1e-4, limits: bool = False, zero_reach: float = 0.0):
+           lp_points: int = 96, tol: float = 1e-4, limits: bool = False):
     """Refine a program's constants towards the minimax of |(program - exact) * weight| on
     the points u: at each step the residuals are linearised in the constants (exact
     forward-mode derivatives) and the step minimising the max linearised residual within
@@ -146,10 +146,6 @@ def polish(program, u: np.ndarray, exact: np.ndarray, weight: np.ndarray, iterat
         size = float(np.max(np.abs(r)))
         if size == 0.0:
             break
-        if zero_reach and steps == 0:
-            reach = np.max(np.abs(J), axis=0)
-            zero = (c == 0) & (reach > 0)
-            trust = np.where(zero, np.maximum(trust, zero_reach * size / np.where(zero, reach, 1.0)), trust)
         with np.errstate(all="ignore"):
             r, J = r / size, J * (trust / size)
         if not (np.all(np.isfinite(r)) and np.all(np.isfinite(J))):
