@@ -67,8 +67,8 @@ class SearchConfig:
     output_edge: float | None = None  # odds that an insertion goes on the output (None: as any edge)
     screen_polish: int = 0  # LP steps every mutant gets before the `promising` test
     polish_limits: bool = False  # LP steps take a non-finite derivative (c / x at x = 0) as 0
-    # Levenberg-Marquardt evaluations for each mutant's constants before CMA-ES (10x for the
-    # promising ones, before their LP steps); 0: off
+    # Levenberg-Marquardt evaluations for each mutant's constants before CMA-ES (10x more for
+    # those then within `promising`^2 of the archive, before the promising test); 0: off
     least_squares: int = 0
     mutation_weights: MutationWeights = MutationWeights()  # odds of each kind of mutation
 
@@ -189,10 +189,13 @@ def make_child(task: ChildTask) -> ChildResult:
             program, steps = polish_constants(objective, program, config, config.screen_polish)
             tune_evals += steps
             tuned_error = objective.error(program, points)
+        if config.least_squares and tuned_error <= config.promising * bar:
+            # a mutant near the promising ones: a 10x longer fit (a curved valley is slow; a new
+            # squaring's constants move by factors 2-4 together), then the promising test again
+            program, spent = fit_constants(objective, program, config, 10 * config.least_squares)
+            tune_evals += spent
+            tuned_error = objective.error(program, points)
         if tuned_error <= bar:
-            if config.least_squares:  # a promising mutant: a longer fit first (a curved valley is slow)
-                program, spent = fit_constants(objective, program, config, 10 * config.least_squares)
-                tune_evals += spent
             program, steps = polish_constants(objective, program, config)
             tune_evals += steps
     error, worst = objective.error_and_worst(program, points)
