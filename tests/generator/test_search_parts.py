@@ -52,7 +52,7 @@ def test_mutations_always_give_valid_acyclic_programs_without_dead_nodes():
         assert all(child.live()[1:]), "mutation left dead nodes"  # node 0, the input, always stays
         assert child.nodes[0].op == "input"
         assert child.cost() <= config.max_cost or (kind == "none" and child == parent)
-    assert seen_kinds >= set(KINDS)
+    assert seen_kinds >= set(KINDS) - {"invert_fraction"}  # (tested on the programs it applies to below)
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -65,7 +65,8 @@ def test_each_mutation_kind_changes_the_program_and_stays_valid(kind):
             continue
         child = Program.from_graph(*result)
         changed += child != parent
-    assert changed > 50
+    # (invert_fraction needs a fraction constant / (w +- constant): 13 of these 200 programs)
+    assert changed > (10 if kind == "invert_fraction" else 50)
 
 
 def test_neutral_insertions_start_where_the_parent_was():
@@ -267,8 +268,8 @@ def test_later_kinds_at_weight_zero_never_occur_and_keep_the_draws():
     the kind from the odds of all KINDS (the later two last, at zero); numpy gives the
     same draw as from the first six kinds' weights alone."""
     odds = MutationWeights().odds()
-    later = ("fork", "reassociate", "continued_fraction")
-    assert KINDS[-3:] == later and list(odds[-3:]) == [0.0, 0.0, 0.0]
+    later = ("fork", "reassociate", "continued_fraction", "invert_fraction")
+    assert KINDS[-4:] == later and list(odds[-4:]) == [0.0] * 4
     first = np.asarray([0.4, 0.15, 0.15, 0.1, 0.1, 0.1])
     for seed in range(2000):
         old, new = np.random.default_rng(seed), np.random.default_rng(seed)
@@ -533,3 +534,53 @@ def test_continued_fraction_step_scales_its_constant_to_u_when_given_points():
         assert 1e-4 * (1 - 1e-9) <= abs(new[0]) / scale <= 1e-1 * (1 + 1e-9)
         scaled += 1
     assert 60 < zero < 140 and scaled > 60, (zero, scaled)
+
+
+def test_invert_fraction_turns_a_fraction_into_a_continued_fraction_in_w_and_1_over_w():
+    """a + b / (x + c) becomes a' + B / (x + A / x + C), two ops dearer and within about
+    x^2 / |L| of the parent (|L| >= 1e2); the constant b / c goes into the reader's. On the
+    tuned (b / (x + c) - a)^8 ~ 2^x (1.36e-5, 6 ops), Levenberg-Marquardt then finds the
+    level-1 continued fraction (1.07e-9, 8 ops); once more on that, the paper's 10-op shape."""
+    objective = build_objective(ObjectiveSpec.make("reals", target="exp2", lo=0.0, hi=1.0))
+    args = (objective.tune_u, objective.tune_exact, objective.tune_weight)
+    c = lambda v: Node("const", value=v)  # noqa: E731
+    level0 = Program((Node("input"), c(-23.585828323913766), Node("add", (0, 1)), c(48.21585052801118),
+                      Node("div", (3, 2)), c(-1.0442737824153352), Node("sub", (4, 5)), Node("mul", (6, 6)),
+                      Node("mul", (7, 7)), Node("mul", (8, 8))))
+    assert 1.3e-5 < objective.error(level0) < 1.4e-5
+    u = np.linspace(0.01, 1.0, 100)
+    rng = np.random.default_rng(2)
+    best = math.inf
+    for _ in range(8):
+        nodes, out = MUTATIONS["invert_fraction"](list(level0.nodes), rng, MutationConfig())
+        child = Program.from_graph(nodes, out).folded()
+        assert child.cost() == level0.cost() + 2 and child.op_counts()["div"] == 2
+        A, C = child.constants()[0], child.constants()[1]
+        assert 1e2 <= abs(A) <= 1e6
+        near = np.abs(evaluate(child, u) / evaluate(level0, u) - 1)
+        assert np.all(near < 40 * u**2 / abs(A)), np.max(near * abs(A) / u**2)
+        fitted, _, _ = least_squares_fit(child, *args, 3000)
+        fitted = polish(fitted, *args, 20, limits=True)[0]  # (as the search does next)
+        best = min(best, objective.error(fitted))
+        if objective.error(fitted) < 1.1e-9:
+            level1 = fitted
+    assert best < 1.1e-9
+    best = math.inf
+    for _ in range(12):
+        nodes, out = MUTATIONS["invert_fraction"](list(level1.nodes), rng, MutationConfig())
+        child = Program.from_graph(nodes, out).folded()
+        if child.cost() != 10:
+            continue
+        fitted = polish(least_squares_fit(child, *args, 3000)[0], *args, 20, limits=True)[0]
+        best = min(best, objective.error(fitted))
+    assert best < 1.1e-13, best
+    for parent in _random_programs(rng, 300):  # valid wherever it applies
+        result = MUTATIONS["invert_fraction"](list(parent.nodes), rng, MutationConfig())
+        if result is not None:
+            child = Program.from_graph(*result)
+            assert all(child.live()[1:]) and child.nodes[0].op == "input"
+    # no fraction of that form, or a zero numerator: no mutation
+    assert MUTATIONS["invert_fraction"]([Node("input"), c(2.0), Node("mul", (0, 1))], rng, MutationConfig()) is None
+    zero = [Node("input"), c(1.0), Node("add", (0, 1)), c(0.0), Node("div", (3, 2))]
+    assert MUTATIONS["invert_fraction"](zero, rng, MutationConfig()) is None
+
