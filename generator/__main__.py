@@ -76,12 +76,19 @@ def main(argv=None) -> int:
         ops = ("add", "sub", "mul", "div") + (("fma",) if args.fma else ())
         # Insertions often go on the output and read it twice (so squarings -- argument halving
         # -- are proposed often); forks make shared A + B / A - B pairs, reassociations shared
-        # products; CMA-ES does a coarse fit, every mutant gets a few LP polishing steps (a
-        # squared program's constants must move far) and the promising ones the rest.
+        # products, continued-fraction steps u -> u + c / u (c = 0 or a small multiple of u^2)
+        # and fraction inversions a + b / (w + c) -> a' + B / (w + A / w + C) (near-neutral);
+        # every mutant's constants go through Levenberg-Marquardt (a new term's constant and the
+        # ones that make room for it must move far together), then CMA-ES does a coarse fit,
+        # every mutant gets a few LP polishing steps (a squared program's constants must move
+        # far) and the promising ones the rest; LP steps take the derivatives that come through
+        # an infinity (c / x at x = 0) as 0.
         config = SearchConfig(population=args.population, generations=args.generations, max_cost=args.ops,
                               validation_points=1024, ops=ops, self_operand=0.5, output_edge=0.5,
-                              screen_polish=3, tune_iterations=40, tune_patience=15,
-                              mutation_weights=MutationWeights(fork=0.15, reassociate=0.1))
+                              screen_polish=3, tune_iterations=40, tune_patience=15, polish_limits=True,
+                              least_squares=300,
+                              mutation_weights=MutationWeights(fork=0.15, reassociate=0.1, continued_fraction=0.1,
+                                                               invert_fraction=0.1))
         run_reals(args.target, args.lo, args.hi, args.ops, config, args.seed, Path(args.out), args.min_ops,
                   args.workers, args.scheduler)
         return 0

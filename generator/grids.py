@@ -39,7 +39,8 @@ def chebyshev_nodes(lo, hi, count: int) -> list:
 def max_error(program, target, points, relative: bool = True) -> float:
     """Max error, relative or absolute, of the program evaluated exactly against the
     mpmath function `target` at the points (at mpmath's working precision). A relative
-    error skips the points where the target is 0 (it is undefined there)."""
+    error skips the points where the target is 0 (it is undefined there). A NaN result
+    (0 / 0, inf - inf) is an infinite error."""
     worst = mpmath.mpf(0)
     for u in points:
         exact = target(u)
@@ -48,7 +49,7 @@ def max_error(program, target, points, relative: bool = True) -> float:
         err = abs(program.evaluate_mp(u) - exact)
         if relative:
             err /= abs(exact)
-        if mpmath.isnan(err):  # (a NaN result: no bound at all)
+        if mpmath.isnan(err):
             return float("inf")
         worst = max(worst, err)
     return float(worst)

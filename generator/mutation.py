@@ -5,7 +5,9 @@ and here also expand a constant into a (zero) term of another node, change an op
 re-draw or nudge a constant, fork a vertex (a twin with another op on the same
 operands, which then feeds another vertex: how A + B and A - B come to be shared), and
 reassociate a sum or product (which can find a subexpression already computed: how
-(a u) u and (b u) u come to share u u). Every mutation works on the
+(a u) u and (b u) u come to share u u), and take a continued-fraction step u -> u + 0 / u
+(which the tuner grows into u + c / u: how u + c1 / u + c2 comes to be a denominator).
+Every mutation works on the
 node list in SSA order (operands always point to earlier nodes) and ends with
 ``Program.from_graph``, so its result is always a valid acyclic program with no dead
 nodes. All randomness comes from the ``rng`` passed in.
@@ -16,7 +18,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from .program import ARITY, Node, Program
+from .program import APPLY, ARITY, Node, Program
 
 BINARY = ("add", "sub", "mul", "div")
 # The op a fork gives the twin most often: the one that undoes or mirrors the vertex's own.
@@ -34,6 +36,8 @@ class MutationWeights:
     constant: float = 0.1
     fork: float = 0.0
     reassociate: float = 0.0
+    continued_fraction: float = 0.0  # (later kinds go last: zero weights keep the draws)
+    invert_fraction: float = 0.0
 
     def odds(self) -> np.ndarray:
         """The probability of each of KINDS."""
@@ -54,6 +58,7 @@ class MutationConfig:
     cost_of: object = None  # program -> cost (default Program.cost)
     self_operand: float = 0.0  # odds that an insertion's other operand is the edge's own value
     output_edge: float | None = None  # odds that an insertion goes on the output (None: as any edge)
+    sample: object = None  # input points (1-d float64 array) where a continued-fraction step measures u
 
 
 def random_constant(rng: np.random.Generator) -> float:
@@ -301,8 +306,129 @@ def reassociate(nodes, rng, config):
     return nodes, len(nodes) - 1
 
 
+def _values(nodes, u: np.ndarray) -> list[np.ndarray]:
+    """Every node's float64 values at the points u (numpy; inf and NaN left as they come)."""
+    vals = []
+    with np.errstate(all="ignore"):
+        for node in nodes:
+            if node.op == "input":
+                vals.append(u)
+            elif node.op == "const":
+                vals.append(np.full_like(u, node.value))
+            else:
+                vals.append(APPLY[node.op](*(vals[a] for a in node.args)))
+    return vals
+
+
+def continued_fraction(nodes, rng, config):
+    """A continued-fraction step: a vertex u (the input or an op vertex) gets a partner
+    u' = u + c / u, and u's readers (all of them, or, half the time when there are several,
+    one; or the output if u is it) read u' instead. Half the time (always without
+    ``config.sample``) c = 0: the child computes its parent's values wherever u != 0 and
+    the tuners grow c from zero; else c = eps * median(u^2) over ``config.sample`` (the
+    input points), eps log-uniform over [1e-4, 1e-1] with either sign: c / u is then a small
+    fraction of u, in the term's own scale. Applied to a denominator twice, c4 / (u + c2)
+    becomes c4 / (u' + c1 / u' + c2) with u' = u + c3 / u, the continued fractions of the
+    paper's best programs, one mutation (two ops) at a time."""
+    candidates = [0] + _op_nodes(nodes)
+    u = candidates[int(rng.integers(len(candidates)))]
+    output = len(nodes) - 1
+    edges = [(v, s) for v in range(u + 1, len(nodes)) for s, a in enumerate(nodes[v].args) if a == u]
+    if u == output:
+        edges.append((None, 0))
+    if not edges:  # (the input of a constant program)
+        return None
+    if len(edges) > 1 and rng.random() < 0.5:  # one reader only
+        edges = [edges[int(rng.integers(len(edges)))]]
+    c = 0.0
+    if config.sample is not None and rng.random() < 0.5:
+        values = _values(nodes[: u + 1], np.asarray(config.sample, np.float64))[u]
+        squares = values[np.isfinite(values)] ** 2
+        scale = float(np.median(squares)) if squares.size else 0.0
+        if np.isfinite(scale) and scale > 0.0:
+            c = float(rng.choice([-1.0, 1.0]) * 10.0 ** rng.uniform(-4, -1) * scale)
+    pos = u + 1
+    new = [Node("const", value=c), Node("div", (-1, u)), Node("add", (u, -2))]
+    out = _insert_at(list(nodes), pos, new)
+    made = pos + len(new) - 1
+    for v, s in edges:
+        if v is None:
+            return out[: made + 1], made
+        w = v + len(new)
+        args = list(out[w].args)
+        args[s] = made
+        out[w] = Node(out[w].op, tuple(args))
+    return out, len(out) - 1
+
+
+def invert_fraction(nodes, rng, config):
+    """A fraction b / (c + s w) (b, c constants, c != 0, s = +-1, w depending on the input)
+    rewritten in 1 / w by the identity b / (c + s w) = b / c - (b s / c^2) / (1 / w + s / c),
+    its new constants scaled by a factor L (|L| log-uniform over [1e2, 1e6], either sign) and
+    w itself added to the new denominator: b / c - (L b s / c^2) / (L / w + L s / c + w). At
+    L = inf that is the parent exactly, at finite L within about w^2 / L of it; the tuners
+    then grow the new term. The constant b / c goes into the fraction's reader when that is
+    a sum or difference with a constant (else a new add). So a + b / (w + c) becomes
+    a' + B / (w + A / w + C): a continued fraction in w and 1 / w, two ops dearer."""
+    dep = Program(tuple(nodes)).depends_on_input()
+    cands = []
+    for v, n in enumerate(nodes):
+        if n.op != "div" or nodes[n.args[0]].op != "const" or nodes[n.args[1]].op not in ("add", "sub"):
+            continue
+        if nodes[n.args[0]].value == 0.0 or not np.isfinite(nodes[n.args[0]].value):
+            continue
+        d = nodes[n.args[1]]
+        a0, a1 = d.args
+        if nodes[a1].op == "const" and dep[a0]:
+            w, c, sign = a0, nodes[a1].value, 1.0
+            if d.op == "sub":
+                c = -c  # w - c
+        elif nodes[a0].op == "const" and dep[a1]:
+            w, c, sign = a1, nodes[a0].value, 1.0 if d.op == "add" else -1.0
+        else:
+            continue
+        if c != 0.0 and np.isfinite(c):
+            cands.append((v, w, c, sign))
+    if not cands:
+        return None
+    v, w, c, sign = cands[int(rng.integers(len(cands)))]
+    b = nodes[nodes[v].args[0]].value
+    scale = float(rng.choice([-1.0, 1.0]) * 10.0 ** rng.uniform(2, 6))
+    k = b / c
+    new = [Node("const", value=scale), Node("div", (-1, w)), Node("add", (-2, w)),
+           Node("const", value=scale * sign / c), Node("add", (-3, -4)),
+           Node("const", value=scale * b * sign / (c * c)), Node("div", (-6, -5))]
+    out = _insert_at(list(nodes), v, new)
+    made = v + len(new) - 1
+    old = v + len(new)  # the parent's fraction, renumbered: its readers now read `made`
+    readers = [(i, j) for i in range(old + 1, len(out)) for j, a in enumerate(out[i].args) if a == old]
+    out = [Node(n.op, tuple(made if a == old else a for a in n.args), n.value) if i > old else n
+           for i, n in enumerate(out)]
+    was_output = old == len(out) - 1
+    if len(readers) == 1 and out[readers[0][0]].op in ("add", "sub"):
+        r, j = readers[0]
+        other = out[r].args[1 - j]
+        if out[other].op == "const" and sum(a == other for n in out for a in n.args) == 1:
+            # with f = k - F (F the new fraction): f + a = (a + k) - F, a - f = (a - k) + F,
+            # f - a = (k - a) - F
+            a = out[other].value
+            if out[r].op == "add":
+                out[other], out[r] = Node("const", value=a + k), Node("sub", (other, made))
+            elif j == 1:
+                out[other], out[r] = Node("const", value=a - k), Node("add", (other, made))
+            else:
+                out[other], out[r] = Node("const", value=k - a), Node("sub", (other, made))
+            return out, len(out) - 1
+    out = _insert_at(out, made + 1, [Node("const", value=k), Node("sub", (-1, made))])
+    sub = made + 2
+    out = [Node(n.op, tuple(sub if (a == made and i > sub) else a for a in n.args), n.value)
+           for i, n in enumerate(out)]
+    return out, sub if was_output else len(out) - 1
+
+
 MUTATIONS = {"insert": insert, "expand": expand, "remove": remove, "rewire": rewire, "change_op": change_op,
-             "constant": constant, "fork": fork, "reassociate": reassociate}
+             "constant": constant, "fork": fork, "reassociate": reassociate,
+             "continued_fraction": continued_fraction, "invert_fraction": invert_fraction}
 
 
 def mutate(program: Program, rng: np.random.Generator, config: MutationConfig,

@@ -44,14 +44,6 @@ def _fold(op: str, a: list[float]) -> float:
         return float(APPLY[op](*(np.float64(v) for v in a)))
 
 
-def _divide_by_zero(a):
-    """a / 0 as IEEE float division by +0 gives it (mpmath raises): ±inf, NaN for 0 / 0.
-    (A program dividing by the input u is evaluated at u = 0 this way, as in float64.)"""
-    if a == 0 or mpmath.isnan(a):
-        return mpmath.mpf("nan")
-    return mpmath.mpf("inf") if a > 0 else mpmath.mpf("-inf")
-
-
 @dataclass(frozen=True)
 class Node:
     op: str
@@ -200,7 +192,8 @@ class Program:
 
     # ---- evaluation ---------------------------------------------------------
     def evaluate_mp(self, u):
-        """Exact value (to mpmath's working precision) of the program at u."""
+        """Exact value (to mpmath's working precision) of the program at u; a division by
+        zero gives inf or NaN, as in float arithmetic (u + c / u at u = 0 is inf)."""
         vals = []
         for node in self.nodes:
             a = [vals[i] for i in node.args]
@@ -208,8 +201,8 @@ class Program:
                 v = mpmath.mpf(u)
             elif node.op == "const":
                 v = mpmath.mpf(node.value)
-            elif node.op == "div" and a[1] == 0:
-                v = _divide_by_zero(a[0])
+            elif node.op == "div" and a[1] == 0:  # as in IEEE arithmetic: c / 0 = +-inf, 0 / 0 = NaN
+                v = mpmath.nan if a[0] == 0 or mpmath.isnan(a[0]) else mpmath.inf * mpmath.sign(a[0])
             else:  # an fma is exact here: product and sum, as if rounded once at the end
                 v = APPLY[node.op](*a)
             vals.append(v)

@@ -37,7 +37,7 @@ from .objective import ObjectiveSpec, build_objective
 from .objectives import log_error
 from .pareto import Archive, Origin, nsga2_select, ranks_and_crowding
 from .program import Program
-from .tuning import minimize, polish
+from .tuning import least_squares_fit, minimize, polish
 
 # The layout of SearchConfig.to_dict, recorded in it (so in config hashes and checkpoints):
 # 1 (unmarked) left out the fields added later when at their defaults and had only fork
@@ -66,6 +66,10 @@ class SearchConfig:
     self_operand: float = 0.0  # odds that an insertion's other operand is the edge's own value (u * u)
     output_edge: float | None = None  # odds that an insertion goes on the output (None: as any edge)
     screen_polish: int = 0  # LP steps every mutant gets before the `promising` test
+    polish_limits: bool = False  # LP steps take a non-finite derivative (c / x at x = 0) as 0
+    # Levenberg-Marquardt evaluations for each mutant's constants before CMA-ES (10x more for
+    # those then within `promising`^2 of the archive, before the promising test); 0: off
+    least_squares: int = 0
     mutation_weights: MutationWeights = MutationWeights()  # odds of each kind of mutation
 
     def to_dict(self) -> dict:
@@ -114,8 +118,21 @@ def polish_constants(objective, program: Program, config: SearchConfig,
     if not program.constants() or not iterations:
         return program, 0
     polished, _, steps = polish(objective.full(program), objective.tune_u, objective.tune_exact,
-                                objective.tune_weight, iterations)
+                                objective.tune_weight, iterations, limits=config.polish_limits)
     return program.with_constants(polished.constants()), steps
+
+
+def fit_constants(objective, program: Program, config: SearchConfig,
+                  evaluations: int | None = None) -> tuple[Program, int]:
+    """program with its constants at a local least-squares minimum of the objective's
+    tuning error (Levenberg-Marquardt, at most `evaluations`, default config.least_squares;
+    unchanged if that does not lower the max tuning error)."""
+    evaluations = config.least_squares if evaluations is None else evaluations
+    if not program.constants() or not evaluations:
+        return program, 0
+    fitted, _, spent = least_squares_fit(objective.full(program), objective.tune_u, objective.tune_exact,
+                                         objective.tune_weight, evaluations)
+    return program.with_constants(fitted.constants()), spent
 
 
 def _bar(front, cost: int) -> float:
@@ -157,9 +174,13 @@ def make_child(task: ChildTask) -> ChildResult:
         rng = np.random.default_rng([task.seed, task.birth])
         mcfg = MutationConfig(ops=config.ops, op_weights=config.op_weights, weights=config.mutation_weights,
                               max_cost=config.max_cost, cost_of=objective.cost, self_operand=config.self_operand,
-                              output_edge=config.output_edge)
+                              output_edge=config.output_edge,
+                              sample=getattr(objective, "tune_u", None) if config.mutation_weights.continued_fraction
+                              else None)
         program, kind = mutate(task.parent, rng, mcfg)
+        program, fit_evals = fit_constants(objective, program, config)
         program, tune_evals = tune_constants(objective, program, rng, config)
+        tune_evals += fit_evals
         bar = config.promising * _bar(task.front, objective.cost(program))
         tuned_error = objective.error(program, points)
         if config.screen_polish and tuned_error > bar:
@@ -167,6 +188,12 @@ def make_child(task: ChildTask) -> ChildResult:
             # (a squaring, a new pole) is often out of CMA-ES's reach but not of polishing's
             program, steps = polish_constants(objective, program, config, config.screen_polish)
             tune_evals += steps
+            tuned_error = objective.error(program, points)
+        if config.least_squares and tuned_error <= config.promising * bar:
+            # a mutant near the promising ones: a 10x longer fit (a curved valley is slow; a new
+            # squaring's constants move by factors 2-4 together), then the promising test again
+            program, spent = fit_constants(objective, program, config, 10 * config.least_squares)
+            tune_evals += spent
             tuned_error = objective.error(program, points)
         if tuned_error <= bar:
             program, steps = polish_constants(objective, program, config)

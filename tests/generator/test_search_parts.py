@@ -1,5 +1,6 @@
 """Mutation, Pareto machinery, constant tuning and the search's records: the parts of the search."""
 import json
+import math
 import pickle
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from generator.pareto import (Archive, ArchiveMember, Origin, crowding_distance,
 from generator.program import Node, Program
 from generator.search import (CONFIG_SCHEMA, ChildResult, ChildTask, Individual, SearchConfig, SearchState,
                               make_child)
-from generator.tuning import minimize, polish
+from generator.tuning import least_squares_fit, minimize, polish
 
 
 def _random_programs(rng, n):
@@ -41,7 +42,7 @@ def _apply(kind, parent, rng, config):
 
 def test_mutations_always_give_valid_acyclic_programs_without_dead_nodes():
     rng = np.random.default_rng(0)
-    config = MutationConfig(max_cost=12, weights=MutationWeights(fork=0.15, reassociate=0.3))
+    config = MutationConfig(max_cost=12, weights=MutationWeights(fork=0.15, reassociate=0.3, continued_fraction=0.1))
     seen_kinds = set()
     for parent in _random_programs(rng, 300):
         child, kind = mutate(parent, rng, config)
@@ -51,7 +52,7 @@ def test_mutations_always_give_valid_acyclic_programs_without_dead_nodes():
         assert all(child.live()[1:]), "mutation left dead nodes"  # node 0, the input, always stays
         assert child.nodes[0].op == "input"
         assert child.cost() <= config.max_cost or (kind == "none" and child == parent)
-    assert seen_kinds >= set(KINDS)
+    assert seen_kinds >= set(KINDS) - {"invert_fraction"}  # (tested on the programs it applies to below)
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -64,7 +65,8 @@ def test_each_mutation_kind_changes_the_program_and_stays_valid(kind):
             continue
         child = Program.from_graph(*result)
         changed += child != parent
-    assert changed > 50
+    # (invert_fraction needs a fraction constant / (w +- constant): 13 of these 200 programs)
+    assert changed > (10 if kind == "invert_fraction" else 50)
 
 
 def test_neutral_insertions_start_where_the_parent_was():
@@ -266,7 +268,8 @@ def test_later_kinds_at_weight_zero_never_occur_and_keep_the_draws():
     the kind from the odds of all KINDS (the later two last, at zero); numpy gives the
     same draw as from the first six kinds' weights alone."""
     odds = MutationWeights().odds()
-    assert KINDS[-2:] == ("fork", "reassociate") and list(odds[-2:]) == [0.0, 0.0]
+    later = ("fork", "reassociate", "continued_fraction", "invert_fraction")
+    assert KINDS[-4:] == later and list(odds[-4:]) == [0.0] * 4
     first = np.asarray([0.4, 0.15, 0.15, 0.1, 0.1, 0.1])
     for seed in range(2000):
         old, new = np.random.default_rng(seed), np.random.default_rng(seed)
@@ -275,30 +278,55 @@ def test_later_kinds_at_weight_zero_never_occur_and_keep_the_draws():
     p = Program.identity()
     for _ in range(500):
         p, kind = mutate(p, rng, MutationConfig(max_cost=12))
-        assert kind not in ("fork", "reassociate")
+        assert kind not in later
 
 
-def test_exact_evaluation_divides_by_zero_as_float64_does():
-    """At u = 0 a program reading c / u is evaluated with IEEE semantics (mpmath would
-    raise, and the table's exact error of such a program crashed): c / 0 = ±inf, 0 / 0 =
-    NaN, and an error over NaN is infinite. The paper's 10-op 2^x, whose u = x + c3 / x is
-    infinite at x = 0, then measures 3.6e-15 on [0, 1]."""
-    import mpmath
+def test_continued_fraction_steps_are_neutral_and_valid():
+    """continued_fraction: u becomes u + 0 / u for all of u's readers, one of them, or the
+    output: a valid program computing its parent's values (away from u = 0), two ops
+    dearer; with c grown it is u + c / u. Twice on a denominator: the paper's shape
+    c4 / (u + c1 / u + c2) - c5 with u = x + c3 / x."""
+    rng = np.random.default_rng(13)
+    u = np.linspace(0.1, 0.9, 9)
+    config = MutationConfig(ops=("add", "sub", "mul", "div"))
+    where = {"input": 0, "op": 0, "output": 0}
+    moved = same = total = 0
+    for parent in _random_programs(rng, 200):
+        if parent.cost() == 0:
+            continue
+        child = _apply("continued_fraction", parent, rng, config)
+        assert child.cost() == parent.cost() + 2
+        assert child.op_counts().get("div", 0) == parent.op_counts().get("div", 0) + 1
+        with np.errstate(all="ignore"):
+            a, b = evaluate(child, u), evaluate(parent, u)
+        both = np.isfinite(a) & np.isfinite(b)  # (0 / u is NaN where u = 0: x - x, say)
+        np.testing.assert_array_equal(a[both], b[both])
+        same += np.array_equal(both, np.isfinite(b))
+        step = next(i for i, n in enumerate(child.nodes) if n.op == "div" and child.nodes[n.args[0]].op == "const"
+                    and child.nodes[n.args[0]].value == 0.0 and child.nodes[i + 1] == Node("add", (n.args[1], i)))
+        base = child.nodes[step].args[1]
+        where["input" if base == 0 else "output" if step + 1 == child.output else "op"] += 1
+        grown = child.with_constants([1.5 if n.value == 0.0 and i == child.nodes[step].args[0] else n.value
+                                      for i, n in enumerate(child.nodes) if n.op == "const"])
+        with np.errstate(all="ignore"):
+            moved += not np.array_equal(evaluate(grown, u), b)
+        total += 1
+    assert min(where.values()) > 5 and moved > 0.9 * total and same > 0.9 * total, (where, moved, same, total)
 
-    from generator.grids import max_error
-    assert Program((Node("input"), Node("const", value=2.0), Node("div", (1, 0)))).evaluate_mp(0.0) == mpmath.inf
-    assert Program((Node("input"), Node("const", value=-2.0), Node("div", (1, 0)))).evaluate_mp(0.0) == -mpmath.inf
-    assert mpmath.isnan(Program((Node("input"), Node("div", (0, 0)))).evaluate_mp(0.0))
-    assert max_error(Program((Node("input"), Node("div", (0, 0)))), lambda x: mpmath.mpf(1), [mpmath.mpf(0)]) == np.inf
-    c1, c2, c3, c4, c5 = 15141.981176922711, -250.55247494972059, 5783.5330096027765, 501.10494991027866, -0.99999999999999956
-    n = Node
-    paper = Program((n("input"), n("const", value=c3), n("div", (1, 0)), n("add", (0, 2)), n("const", value=c1),
-                     n("div", (4, 3)), n("add", (3, 5)), n("const", value=c2), n("add", (6, 7)), n("const", value=c4),
-                     n("div", (9, 8)), n("const", value=c5), n("sub", (10, 11)), n("mul", (12, 12)),
-                     n("mul", (13, 13)), n("mul", (14, 14))))
-    objective = build_objective(ObjectiveSpec.make("reals", target="exp2", lo=0.0, hi=1.0))
-    assert objective.cost(paper) == 10
-    assert 3e-15 < objective.exact_error(paper) < 4e-15
+    c = lambda v: Node("const", value=v)  # noqa: E731
+    # c4 / (x + c3 / x + c2) - c5: one step on u = x + c3 / x gives the paper's continued fraction
+    parent = Program((Node("input"), c(3.0), Node("div", (1, 0)), Node("add", (0, 2)), c(-2.0), Node("add", (3, 4)),
+                      c(5.0), Node("div", (6, 5)), c(1.0), Node("sub", (7, 8))))
+    seen = 0
+    for _ in range(100):
+        child = _apply("continued_fraction", parent, rng, config)
+        if "(0.0 / (u + (3.0 / u)))" in child.formula():
+            seen += 1
+            assert child.formula() == "((5.0 / (((u + (3.0 / u)) + (0.0 / (u + (3.0 / u)))) + -2.0)) - 1.0)"
+            c1 = child.with_constants([7.0 if v == 0.0 else v for v in child.constants()])
+            v = u + 3 / u
+            np.testing.assert_allclose(evaluate(c1, u), 5 / (v + 7 / v - 2) - 1, rtol=1e-15)
+    assert seen > 5, seen
 
 
 def test_output_edge_odds_put_insertions_on_the_output():
@@ -391,3 +419,168 @@ def test_objectives_are_built_by_name_without_an_import_cycle():
     assert isinstance(objective, Objective) and build_objective(EXP01) is objective
     with pytest.raises(ValueError):
         build_objective(ObjectiveSpec.make("unknown"))
+
+
+def test_polish_with_limits_moves_constants_read_through_c_over_x_at_x_0():
+    """c4 / (x + c3 / x + c2) at x = 0 is 0 for every c3 but its derivatives are NaN (through
+    an infinity): plain LP steps stop there; with limits they count as 0 and the polish
+    moves (the [2/2] Padé start of (c4 / (x + c3 / x + c2) + 1)^8 ~ 2^x: 5.4e-8 -> ~1.1e-9)."""
+    objective = build_objective(ObjectiveSpec.make("reals", target="exp2", lo=0.0, hi=1.0))
+    k = 8 / np.log(2)
+    n = Node
+    p = Program((n("input"), n("const", value=12 * k * k), n("div", (1, 0)), n("add", (0, 2)), n("const", value=-6 * k),
+                 n("add", (3, 4)), n("const", value=12 * k), n("div", (6, 5)), n("const", value=-1.0), n("sub", (7, 8)),
+                 n("mul", (9, 9)), n("mul", (10, 10)), n("mul", (11, 11))))
+    start = objective.error(p)
+    args = (objective.tune_u, objective.tune_exact, objective.tune_weight, 100)
+    assert polish(p, *args)[2] == 0
+    polished, best, steps = polish(p, *args, limits=True)
+    assert steps > 0 and objective.error(polished) < 2e-9 < start / 10, (start, best)
+
+
+def _paper_shape(c3, c2, c4, c5):
+    """(c4 / (x + c3 / x + c2) - c5)^8: a program through an infinity at x = 0."""
+    c = lambda v: Node("const", value=v)  # noqa: E731
+    t = (Node("input"), c(c3), Node("div", (1, 0)), Node("add", (0, 2)), c(c2), Node("add", (3, 4)),
+         c(c4), Node("div", (6, 5)), c(c5), Node("sub", (7, 8)))
+    return Program(t + (Node("mul", (9, 9)), Node("mul", (10, 10)), Node("mul", (11, 11))))
+
+
+def test_exact_evaluation_divides_by_zero_as_floats_do():
+    """evaluate_mp: c / 0 is +-inf and 0 / 0 NaN, as in float64 (they raised before); a
+    NaN counts as an infinite error. So c4 / (x + c3 / x + c2) - c5 is -c5 at x = 0."""
+    import mpmath
+    from generator.grids import max_error
+    p = _paper_shape(1600.0, -69.0, 138.0, -1.0)
+    assert p.evaluate_mp(0) == 1 and float(p.evaluate_mp(0.5)) == pytest.approx(evaluate(p, np.array([0.5]))[0])
+    c = lambda v: Node("const", value=v)  # noqa: E731
+    neg = Program((Node("input"), c(-2.0), Node("div", (1, 0))))
+    zero = Program((Node("input"), c(0.0), Node("div", (1, 0))))
+    assert neg.evaluate_mp(0) == -mpmath.inf and mpmath.isnan(zero.evaluate_mp(0))
+    assert max_error(zero, mpmath.exp, [mpmath.mpf(0), mpmath.mpf(1)]) == math.inf
+
+
+def test_polish_with_limits_tunes_programs_through_an_infinity():
+    """At x = 0 the derivatives of (c4 / (c3 / x + c2) - c5)^8 in c3 are inf * 0 = NaN, so
+    plain polishing stops at once; with `limits` they count as their limit, 0, and the
+    Pade start is polished to the minimax (30x better)."""
+    objective = build_objective(ObjectiveSpec.make("reals", target="exp2", lo=0.0, hi=1.0))
+    k = math.log(2) / 8
+    c = lambda v: Node("const", value=v)  # noqa: E731
+    pade = Program((Node("input"), c(2 / k), Node("div", (1, 0)), c(-1.0), Node("add", (2, 3)), c(2.0),
+                    Node("div", (5, 4)), c(-1.0), Node("sub", (6, 7)), Node("mul", (8, 8)), Node("mul", (9, 9)),
+                    Node("mul", (10, 10))))
+    args = objective.full(pade), objective.tune_u, objective.tune_exact, objective.tune_weight, 20
+    start = objective.error(pade)
+    assert polish(*args)[2] == 0
+    polished, err, steps = polish(*args, limits=True)
+    assert steps > 0 and objective.error(polished) < start / 30
+
+
+def _level2(c3, c1, c2, c4, c5):
+    """(c4 / (u + c1 / u + c2) - c5)^8 with u = x + c3 / x: the paper's 10-op shape."""
+    c = lambda v: Node("const", value=v)  # noqa: E731
+    t = (Node("input"), c(c3), Node("div", (1, 0)), Node("add", (0, 2)), c(c1), Node("div", (4, 3)),
+         Node("add", (3, 5)), c(c2), Node("add", (6, 7)), c(c4), Node("div", (9, 8)), c(c5), Node("sub", (10, 11)))
+    return Program(t + (Node("mul", (12, 12)), Node("mul", (13, 13)), Node("mul", (14, 14))))
+
+
+def test_least_squares_grows_a_new_continued_fraction_term():
+    """From the polished level-1 program (c4 / (x + c3 / x + c2) + 1)^8 (1.07e-9), the step
+    u -> u + c1 / u on u = x + c3 / x: LP steps cannot move it (c1 must grow while c2, c3, c4
+    rescale together; the linearised minimax gains nothing), Levenberg-Marquardt can: from
+    c1 = 0 to the local minimum at 1.05e-13, from c1 = 1e3 (1e-4 median(u^2)) to the
+    paper's 3.7e-15. The fit never returns worse constants than it was given."""
+    objective = build_objective(ObjectiveSpec.make("reals", target="exp2", lo=0.0, hi=1.0))
+    args = (objective.tune_u, objective.tune_exact, objective.tune_weight)
+    level1 = _paper_shape(1599.067171022275, -69.27400356705253, 138.54861875328868, -0.99999999986563)
+    assert 1.0e-9 < objective.error(level1) < 1.1e-9
+    c3, c2, c4, c5 = level1.constants()
+    neutral = _level2(c3, 0.0, c2, c4, c5)
+    assert objective.error(neutral) == objective.error(level1)
+    assert objective.error(polish(neutral, *args, 20, limits=True)[0]) > 1e-9
+    fitted, best, spent = least_squares_fit(neutral, *args, 3000)
+    assert objective.error(fitted) < 1.2e-13 and 0 < spent <= 2 * 3000 + 10
+    fitted, best, _ = least_squares_fit(_level2(c3, 1e3, c2, c4, c5), *args, 300)
+    assert objective.error(fitted) < 5e-15 and objective.exact_error(fitted) < 5e-15
+    rng = np.random.default_rng(0)
+    for _ in range(5):  # never worse than the start (the start itself if the fit does not help)
+        start = neutral.with_constants(np.asarray(neutral.constants()) * (1 + 0.3 * rng.standard_normal(5)))
+        assert objective.error(least_squares_fit(start, *args, 20)[0]) <= objective.error(start)
+
+
+def test_continued_fraction_step_scales_its_constant_to_u_when_given_points():
+    """With ``sample`` (the objective's tuning points) half the steps start c at
+    eps * median(u^2), |eps| in [1e-4, 1e-1]; the others (and all without points) at 0."""
+    rng = np.random.default_rng(5)
+    sample = np.linspace(0.0, 1.0, 65)
+    parent = _paper_shape(1600.0, -69.0, 138.0, -1.0)
+    config = MutationConfig(ops=("add", "sub", "mul", "div"), sample=sample)
+    zero = scaled = 0
+    for _ in range(200):
+        nodes, out = MUTATIONS["continued_fraction"](list(parent.nodes), rng, config)
+        child = Program.from_graph(nodes, out)
+        new = [v for v in child.constants() if v not in parent.constants()]
+        assert len(new) == 1
+        if new[0] == 0.0:
+            zero += 1
+            continue
+        step = next(i for i, n in enumerate(child.nodes) if n.op == "div" and child.nodes[n.args[0]].op == "const"
+                    and child.nodes[n.args[0]].value == new[0])
+        u = child.nodes[step].args[1]
+        with np.errstate(all="ignore"):
+            values = evaluate(Program.from_graph(list(child.nodes[: u + 1]), u), sample)
+        scale = np.median(values[np.isfinite(values)] ** 2)
+        assert 1e-4 * (1 - 1e-9) <= abs(new[0]) / scale <= 1e-1 * (1 + 1e-9)
+        scaled += 1
+    assert 60 < zero < 140 and scaled > 60, (zero, scaled)
+
+
+def test_invert_fraction_turns_a_fraction_into_a_continued_fraction_in_w_and_1_over_w():
+    """a + b / (x + c) becomes a' + B / (x + A / x + C), two ops dearer and within about
+    x^2 / |L| of the parent (|L| >= 1e2); the constant b / c goes into the reader's. On the
+    tuned (b / (x + c) - a)^8 ~ 2^x (1.36e-5, 6 ops), Levenberg-Marquardt then finds the
+    level-1 continued fraction (1.07e-9, 8 ops); once more on that, the paper's 10-op shape."""
+    objective = build_objective(ObjectiveSpec.make("reals", target="exp2", lo=0.0, hi=1.0))
+    args = (objective.tune_u, objective.tune_exact, objective.tune_weight)
+    c = lambda v: Node("const", value=v)  # noqa: E731
+    level0 = Program((Node("input"), c(-23.585828323913766), Node("add", (0, 1)), c(48.21585052801118),
+                      Node("div", (3, 2)), c(-1.0442737824153352), Node("sub", (4, 5)), Node("mul", (6, 6)),
+                      Node("mul", (7, 7)), Node("mul", (8, 8))))
+    assert 1.3e-5 < objective.error(level0) < 1.4e-5
+    u = np.linspace(0.01, 1.0, 100)
+    rng = np.random.default_rng(2)
+    best = math.inf
+    for _ in range(8):
+        nodes, out = MUTATIONS["invert_fraction"](list(level0.nodes), rng, MutationConfig())
+        child = Program.from_graph(nodes, out).folded()
+        assert child.cost() == level0.cost() + 2 and child.op_counts()["div"] == 2
+        A, C = child.constants()[0], child.constants()[1]
+        assert 1e2 <= abs(A) <= 1e6
+        near = np.abs(evaluate(child, u) / evaluate(level0, u) - 1)
+        assert np.all(near < 40 * u**2 / abs(A)), np.max(near * abs(A) / u**2)
+        fitted, _, _ = least_squares_fit(child, *args, 3000)
+        fitted = polish(fitted, *args, 20, limits=True)[0]  # (as the search does next)
+        best = min(best, objective.error(fitted))
+        if objective.error(fitted) < 1.1e-9:
+            level1 = fitted
+    assert best < 1.1e-9
+    best = math.inf
+    for _ in range(12):
+        nodes, out = MUTATIONS["invert_fraction"](list(level1.nodes), rng, MutationConfig())
+        child = Program.from_graph(nodes, out).folded()
+        if child.cost() != 10:
+            continue
+        fitted = polish(least_squares_fit(child, *args, 3000)[0], *args, 20, limits=True)[0]
+        best = min(best, objective.error(fitted))
+    assert best < 1.1e-13, best
+    for parent in _random_programs(rng, 300):  # valid wherever it applies
+        result = MUTATIONS["invert_fraction"](list(parent.nodes), rng, MutationConfig())
+        if result is not None:
+            child = Program.from_graph(*result)
+            assert all(child.live()[1:]) and child.nodes[0].op == "input"
+    # no fraction of that form, or a zero numerator: no mutation
+    assert MUTATIONS["invert_fraction"]([Node("input"), c(2.0), Node("mul", (0, 1))], rng, MutationConfig()) is None
+    zero = [Node("input"), c(1.0), Node("add", (0, 1)), c(0.0), Node("div", (3, 2))]
+    assert MUTATIONS["invert_fraction"](zero, rng, MutationConfig()) is None
+
