@@ -419,10 +419,12 @@ def _own_constants64(function: str) -> frozenset[str]:
 @functools.cache
 def _own_constants(function: str) -> frozenset[str]:
     """The float32 kernel's constants no other kernel has (sin and cos share their
-    reduction's, exp and erf their exp's; none of a float64 kernel's), or all of them if
-    none is its own."""
-    others = set().union(*(_kernel_constants(f) for f in CONTRACTS if f != function)) | _float64_constants()
-    return (_kernel_constants(function) - others) or _kernel_constants(function)
+    reduction's, exp and erf their exp's; none of a float64 kernel's), or, if none is its
+    own, those no float64 kernel has (v17's sin and cos have the same core: a scalar loop
+    of either then marks both, and a float64 sin loop marks neither)."""
+    mine, float64 = _kernel_constants(function), _float64_constants()
+    others = set().union(*(_kernel_constants(f) for f in CONTRACTS if f != function)) | float64
+    return (mine - others) or (mine - float64)
 
 
 _LABEL = re.compile(r"^([\w.$-]+):")
