@@ -18,7 +18,8 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from .program import APPLY, ARITY, Node, Program
+from .evaluation import evaluate
+from .program import ARITY, Node, Program
 
 BINARY = ("add", "sub", "mul", "div")
 # The op a fork gives the twin most often: the one that undoes or mirrors the vertex's own.
@@ -306,20 +307,6 @@ def reassociate(nodes, rng, config):
     return nodes, len(nodes) - 1
 
 
-def _values(nodes, u: np.ndarray) -> list[np.ndarray]:
-    """Every node's float64 values at the points u (numpy; inf and NaN left as they come)."""
-    vals = []
-    with np.errstate(all="ignore"):
-        for node in nodes:
-            if node.op == "input":
-                vals.append(u)
-            elif node.op == "const":
-                vals.append(np.full_like(u, node.value))
-            else:
-                vals.append(APPLY[node.op](*(vals[a] for a in node.args)))
-    return vals
-
-
 def continued_fraction(nodes, rng, config):
     """A continued-fraction step: a vertex u (the input or an op vertex) gets a partner
     u' = u + c / u, and u's readers (all of them, or, half the time when there are several,
@@ -342,7 +329,7 @@ def continued_fraction(nodes, rng, config):
         edges = [edges[int(rng.integers(len(edges)))]]
     c = 0.0
     if config.sample is not None and rng.random() < 0.5:
-        values = _values(nodes[: u + 1], np.asarray(config.sample, np.float64))[u]
+        values = evaluate(Program(tuple(nodes[: u + 1])), np.asarray(config.sample, np.float64))  # u's values
         squares = values[np.isfinite(values)] ** 2
         scale = float(np.median(squares)) if squares.size else 0.0
         if np.isfinite(scale) and scale > 0.0:

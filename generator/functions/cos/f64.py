@@ -30,8 +30,7 @@ SCAFFOLD = Scaffold(
         "   cos(±0) = 1 exactly (r = ±0, core_cos(0) = 1).",
         "6. cos(±inf) = NaN with invalid (inf - inf in x zh - n), cos(NaN) = NaN with no flag.",
     ),
-    budget=("Cores within 2^-34 relative and r to 2^-48 leave the result within 2^-34 relative "
-            "before the one rounding: 0.5 + 2^-10 ULP."),
+    budget=reduction.BUDGET,
     cores=(core_sin, core_cos),
     constants=reduction.CONSTANTS,
     helpers=(quadrants, two_over_pi, reduce_quadrant, from_quadrant),

@@ -6,7 +6,8 @@ from fastmath._ops import fma
 
 from ...scaffold import CommonPath, ConstantTable, Scaffold
 from ..sin import halfturn
-from ..sin.halfturn import BUDGET, COMMON_METHOD, SHIFT_EVEN, STEPS_1_2, core_sin, signed
+from ..sin import reduction
+from ..sin.halfturn import SHIFT_EVEN, STEPS_1_2, core_sin, signed
 from ..sin.reduction import PIO2, ZH, common_zl, is_common_argument, two_over_pi
 
 K = ConstantTable()
@@ -52,11 +53,11 @@ SCAFFOLD = Scaffold(
         "   bit of n + 0x1.8p53), rounded once; cos(±0) = RN(sin(RN(pi/2))) = 1.",
         "6. cos(±inf) = NaN with invalid (inf - inf in x zh + 1 - n), cos(NaN) = NaN, no flag.",
     ),
-    budget=BUDGET,
+    budget=reduction.BUDGET,
     cores=(core_sin,),
     constants=halfturn.CONSTANTS + K.named(globals()),
     helpers=(two_over_pi, signed, cos_halfturns),
     kernel=cos_f32,
-    common=CommonPath(cos_f32_common, cos_f32_is_common, COMMON_METHOD,
+    common=CommonPath(cos_f32_common, cos_f32_is_common, reduction.COMMON_METHOD,
                       helpers=(common_zl, is_common_argument)),
 )

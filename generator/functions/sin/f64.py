@@ -34,8 +34,7 @@ SCAFFOLD = Scaffold(
         "   of x = ±0 survives (zl is set to 0 there and x zh - n is an fmsub).",
         "6. sin(±inf) = NaN with invalid (inf - inf in x zh - n), sin(NaN) = NaN with no flag.",
     ),
-    budget=("Cores within 2^-34 relative and r to 2^-48 leave the result within 2^-34 relative "
-            "before the one rounding: 0.5 + 2^-10 ULP."),
+    budget=reduction.BUDGET,
     cores=(core_sin, core_cos),
     constants=reduction.CONSTANTS,
     helpers=(quadrants, two_over_pi, reduce_quadrant, from_quadrant),

@@ -51,13 +51,6 @@ def sin_f32_is_common(x):
 
 STEPS_1_2 = reduction.METHOD[:8]
 CONSTANTS = tuple(c for c in reduction.CONSTANTS if not c.name.startswith("SHIFT")) + K.named(globals())
-BUDGET = ("Cores within 2^-34 relative and r to 2^-48 leave the result within 2^-34 relative "
-          "before the one rounding: 0.5 + 2^-10 ULP.")
-COMMON_METHOD = (
-    "Common path, |x| < 2^25 (E <= 1): rint(P0 2^(E-2)) = 0, so z is the constant",
-    "   ZH + ZL that step 2 computes for those x; the same steps 3-5 then give the same bits.",
-    "   NaN and ±inf take it too: with any finite z they give the same NaN (and flag).",
-)
 
 SCAFFOLD = Scaffold(
     function="sin",
@@ -73,11 +66,11 @@ SCAFFOLD = Scaffold(
         "   0 there and x zh - n is an fmsub).",
         "6. sin(±inf) = NaN with invalid (inf - inf in x zh - n), sin(NaN) = NaN with no flag.",
     ),
-    budget=BUDGET,
+    budget=reduction.BUDGET,
     cores=(core_sin,),
     constants=CONSTANTS,
     helpers=(two_over_pi, signed, sin_halfturns),
     kernel=sin_f32,
-    common=CommonPath(sin_f32_common, sin_f32_is_common, COMMON_METHOD,
+    common=CommonPath(sin_f32_common, sin_f32_is_common, reduction.COMMON_METHOD,
                       helpers=(common_zl, is_common_argument)),
 )

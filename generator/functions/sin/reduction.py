@@ -112,6 +112,8 @@ def from_quadrant(s, c, n):
 
 
 CONSTANTS = K.named(globals())
+BUDGET = ("Cores within 2^-34 relative and r to 2^-48 leave the result within 2^-34 relative "
+          "before the one rounding: 0.5 + 2^-10 ULP.")
 COMMON_METHOD = (
     "Common path, |x| < 2^25 (E <= 1): rint(P0 2^(E-2)) = 0, so z is the constant",
     "   ZH + ZL that step 2 computes for those x; the same steps 3-5 then give the same bits.",
