@@ -20,7 +20,8 @@ def main(argv=None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     k = sub.add_parser("kernels", help="make, verify and publish a new kernel version")
     k.add_argument("--seed", type=int, default=0)
-    k.add_argument("--functions", type=_functions, default=FUNCTIONS)
+    k.add_argument("--functions", type=_functions, default=FUNCTIONS,
+                   help="make these (default: all); the version carries the others from the current one")
     k.add_argument("--budget-log2", type=float, default=-34.0, help="baseline fits: core error budget, log2")
     k.add_argument("--method", choices=("evolved", "baseline fit"), default="evolved")
     k.add_argument("--generations", type=int, default=None, help="search generations per core")

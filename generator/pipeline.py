@@ -24,7 +24,7 @@ from typing import Callable
 import numpy as np
 
 from fastmath import _libm
-from fastmath.contract import CONTRACTS
+from fastmath.contract import CONTRACTS, FUNCTIONS
 
 from . import emit
 from .cost import model_cost
@@ -470,10 +470,12 @@ def make_kernels(options: Options, generated: Path = GENERATED, log=print) -> Pa
     if options.method == "evolved":
         build.executor = default_executor(options.workers or None, options.scheduler)
     try:
-        entries = {f: build.make_function(f) for f in options.functions}
+        made = {f: build.make_function(f) for f in options.functions}
     finally:
         if build.executor is not None:
             build.executor.shutdown()
+    carried = carry_forward(build.staging, generated, [f for f in FUNCTIONS if f not in made], log)
+    entries = {f: made.get(f) or carried[f] for f in FUNCTIONS if f in made or f in carried}
     extras = sorted(p.name for p in build.staging.glob("pareto_*.csv"))
     if extras:
         plot_fronts(build.staging, extras)
@@ -485,9 +487,38 @@ def make_kernels(options: Options, generated: Path = GENERATED, log=print) -> Pa
         "config": options.to_dict(),
         "functions": entries,
     }
-    target = emit.publish(generated, build.staging, build.meta["version"], manifest, options.functions, extras)
+    target = emit.publish(generated, build.staging, build.meta["version"], manifest, tuple(entries), extras)
     log(f"published {build.meta['version']} -> {target} (CURRENT = {build.meta['version']})")
     return target
+
+
+def carry_forward(staging: Path, generated: Path, functions: list[str], log=print) -> dict:
+    """The manifest entries of `functions`, which this run does not make (``--functions``
+    named others), as the current version ships them: their kernel files and Pareto fronts
+    copied into staging unchanged, each entry marked ``carried_from`` (the version, seed,
+    config and generator commit that made it; kept from the first version for a kernel
+    carried again). So a run over some functions publishes a complete version, and
+    ``make verify`` checks the carried kernels again in it. With no current version
+    nothing is carried: the version holds what the run made."""
+    current = (generated / "CURRENT").read_text().strip() if (generated / "CURRENT").exists() else None
+    if not functions or current is None:
+        return {}
+    source = generated / current
+    manifest = json.loads((source / "manifest.json").read_text())
+    entries = {}
+    for function in functions:
+        entry = manifest["functions"].get(function)
+        if entry is None:
+            log(f"{function}: not in {current}, so not in this version either")
+            continue
+        origin = {key: manifest[key] for key in ("version", "seed", "config_hash", "generator_commit")}
+        entries[function] = {**entry, "carried_from": entry.get("carried_from", origin)}
+        names = [f"{function}.py"] + ([entry["float64"]["source"]] if "source" in entry.get("float64", {}) else [])
+        names += [p.name for p in source.glob(f"pareto_{function}-*.csv")]
+        for name in names:
+            emit.write_text_atomic(staging / name, (source / name).read_text())
+        log(f"{function}: carried forward from {current} ({entries[function]['carried_from']['version']}'s kernel)")
+    return entries
 
 
 def plot_fronts(staging: Path, csv_names: list[str]) -> None:

@@ -112,6 +112,39 @@ def test_interrupted_run_resumes_from_checkpoints(tmp_path, monkeypatch):
     assert manifest["generator_commit"] == "c0ffee"
 
 
+def test_a_run_over_some_functions_carries_the_others_forward(tmp_path, monkeypatch):
+    """--functions sin,cos publishes a complete version: the other functions' kernels, float64
+    sources and Pareto fronts come from the current version unchanged, marked with the
+    version that made them (kept when carried again); the current version is untouched."""
+    v1 = tmp_path / "v1"
+    v1.mkdir()
+    (tmp_path / "CURRENT").write_text("v1\n")
+    made_by = {"version": "v1", "seed": 3, "config_hash": "abc", "generator_commit": "c0ffee"}
+    exp_entry = {"verification": {"max_ulp": 0.9}, "float64": {"source": "exp_f64.py"}}
+    (v1 / "manifest.json").write_text(json.dumps({**made_by, "functions": {"exp": exp_entry, "log": {"x": 1}}}))
+    for name in ("exp.py", "exp_f64.py", "log.py", "pareto_exp-f32_exp.csv"):
+        (v1 / name).write_text(f"# {name}\n")
+    options = Options(functions=("log",), core_budget_log2=-20, method="baseline fit")
+    staging = pipeline.staging_for(options, tmp_path)
+    (staging / "run.json").write_text(json.dumps({"version": "v2", "seed": 0, "config_hash": options.config_hash(),
+                                                  "generator_commit": "beef"}))
+    (staging / "log.py").write_text("# made\n")
+    (staging / "log.json").write_text(json.dumps({"made": True}))
+    monkeypatch.setattr(pipeline, "plot_fronts", lambda *a: (a[0] / "pareto.png").write_text(""))
+    target = pipeline.make_kernels(options, generated=tmp_path, log=lambda *a: None)
+    manifest = json.loads((target / "manifest.json").read_text())
+    assert manifest["functions"]["log"] == {"made": True}
+    assert manifest["functions"]["exp"] == {**exp_entry, "carried_from": made_by}
+    for name in ("exp.py", "exp_f64.py", "pareto_exp-f32_exp.csv"):
+        assert (target / name).read_text() == (v1 / name).read_text()
+    assert (target / "log.py").read_text() == "# made\n"
+    assert (tmp_path / "CURRENT").read_text() == "v2\n" and (v1 / "log.py").read_text() == "# log.py\n"
+    # Carried again, exp keeps the version that made it.
+    (tmp_path / "staging-again").mkdir()
+    again = pipeline.carry_forward(tmp_path / "staging-again", tmp_path, ["exp"], log=lambda *a: None)
+    assert again["exp"]["carried_from"] == made_by
+
+
 def test_config_hash_ignores_seed_and_timing_only():
     assert Options(seed=1).config_hash() == Options(seed=2, bench_repeats=5).config_hash()
     assert Options().config_hash() != Options(core_budget_log2=-30).config_hash()
