@@ -59,8 +59,8 @@ def loop_for(side, function):
     return jit_for(side)(loop_source(function))
 
 
-@pytest.mark.parametrize("function", FUNCTIONS)
 @pytest.mark.parametrize("side", SIDES + ["ufunc"])
+@pytest.mark.parametrize("function", FUNCTIONS)
 def test_loop(benchmark, function, side):
     x = sample_inputs(function, N, np.random.default_rng(0))
     out = np.empty_like(x)
@@ -71,8 +71,8 @@ def test_loop(benchmark, function, side):
     benchmark(fn, x, out)
 
 
-@pytest.mark.parametrize("function", ARRAY_FUNCTIONS)
 @pytest.mark.parametrize("side", SIDES)
+@pytest.mark.parametrize("function", ARRAY_FUNCTIONS)
 def test_array(benchmark, function, side):
     x = sample_inputs(function, N, np.random.default_rng(0))
     fn = compiled(("array", function, side), lambda: jit_for(side)(array_source(function)))
@@ -123,8 +123,8 @@ def _kde(side):
 EXAMPLES = {"black_scholes": _black_scholes, "logsumexp": _logsumexp, "softmax": _softmax, "kde": _kde}
 
 
-@pytest.mark.parametrize("name", list(EXAMPLES))
 @pytest.mark.parametrize("side", SIDES)
+@pytest.mark.parametrize("name", list(EXAMPLES))
 def test_example(benchmark, name, side):
     call, n = compiled(("example", name, side), lambda: EXAMPLES[name](side))
     call()  # compile outside the timing
