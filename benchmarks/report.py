@@ -6,8 +6,19 @@ from collections import defaultdict
 from fastmath.contract import CONTRACTS
 
 
+def machine_line(info: dict) -> str:
+    """Which machine the file was measured on: ratios differ between machines of this kind
+    (float32 sin against NumPy at 2^20: 1.45x on one, 1.07x on an AMD EPYC family 25 model
+    17, whose AVX-512 units are 256 bits wide)."""
+    cpu = info.get("cpu", {})
+    return (f"machine: {cpu.get('brand_raw', '?')}, family {cpu.get('family', '?')} model {cpu.get('model', '?')}, "
+            f"{cpu.get('count', '?')} cores, {info.get('machine', '?')}")
+
+
 def main(path):
-    runs = json.load(open(path))["benchmarks"]
+    data = json.load(open(path))
+    runs = data["benchmarks"]
+    print(machine_line(data.get("machine_info", {})))
     med = defaultdict(dict)
     for b in runs:
         e = b["extra_info"]
