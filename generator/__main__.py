@@ -41,6 +41,10 @@ def main(argv=None) -> int:
     r.add_argument("--workers", type=int, default=0)
     r.add_argument("--scheduler", default=None, help="Dask scheduler address")
     r.add_argument("--out", default="results/reals", help="output directory (resumes a run found there)")
+    r.add_argument("--islands", type=int, default=0,
+                   help="searches that trade their archive fronts (generator.islands), each of --generations; "
+                        "0: one plain search")
+    r.add_argument("--migrate-every", type=int, default=10, help="island generations between migrations")
     v = sub.add_parser("verify", help="exhaustively verify the published kernels the runtime uses")
     v.add_argument("--version", default=None, help="a published version (default: the current one)")
     v.add_argument("--functions", type=_functions, default=FUNCTIONS)
@@ -90,8 +94,10 @@ def main(argv=None) -> int:
                               least_squares=300,
                               mutation_weights=MutationWeights(fork=0.15, reassociate=0.1, continued_fraction=0.1,
                                                                invert_fraction=0.1))
+        from .islands import IslandConfig
+        islands = IslandConfig(args.islands, args.migrate_every) if args.islands else None
         run_reals(args.target, args.lo, args.hi, args.ops, config, args.seed, Path(args.out), args.min_ops,
-                  args.workers, args.scheduler)
+                  args.workers, args.scheduler, islands=islands)
         return 0
     if args.command == "rerender":
         from fastmath import _kernels

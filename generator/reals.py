@@ -21,7 +21,12 @@ from pathlib import Path
 from . import baselines
 from .objective import ObjectiveSpec, build_objective
 from .objectives import TARGETS
+from .islands import IslandConfig, merged, run_islands
 from .search import SearchConfig, default_executor, progress_line, run_search
+
+# Reported for every run with islands (one island included): when an archive member of at
+# most 10 ops first got within these errors (float64 evaluation on the objective's pool).
+MILESTONES = ((10, 1e-13), (10, 1e-14))
 
 CLASSICAL = ("taylor", "chebyshev", "pade", "minimax_poly", "minimax_rational")
 
@@ -100,14 +105,29 @@ def plot(path: Path, rows: list[dict], title: str) -> None:
 
 
 def run_reals(target: str, lo: float, hi: float, max_ops: int, config: SearchConfig, seed: int, out: Path,
-              min_ops: int = 4, workers: int = 0, scheduler: str | None = None, log=print) -> list[dict]:
+              min_ops: int = 4, workers: int = 0, scheduler: str | None = None, log=print,
+              islands: IslandConfig | None = None) -> list[dict]:
+    """Evolve (one search, or `islands`), compare with the classical methods at every op
+    count, write the table, plot and programs to `out`; the table's rows."""
     spec = ObjectiveSpec.make("reals", target=target, lo=lo, hi=hi)
     objective = build_objective(spec)
     out.mkdir(parents=True, exist_ok=True)
     executor = default_executor(workers or None, scheduler)
     try:
-        state = run_search(spec, config, seed, executor, out / "search.json",
-                           progress=lambda s, c: s.generation % 10 == 0 and progress_line(target)(s, c))
+        if islands is None:
+            state = run_search(spec, config, seed, executor, out / "search.json",
+                               progress=lambda s, c: s.generation % 10 == 0 and progress_line(target)(s, c))
+        else:
+            states, reached = run_islands(
+                spec, config, seed, islands, executor, out / "islands.json", milestones_at=MILESTONES, log=log,
+                progress=lambda i, s, c: s.generation % 10 == 0 and progress_line(f"{target} island {i}")(s, c))
+            state = merged(states)
+            (out / "milestones.json").write_text(json.dumps(
+                {"islands": islands.to_dict(), "generations_per_island": config.generations,
+                 "population": config.population, "reached": [m.to_dict() for m in reached]}, indent=2) + "\n")
+            for m in reached:
+                log(f"milestone: <= {m.ops} ops within {m.error:g} after {m.births:,} children, "
+                    f"{m.evaluations:,} evaluations, {m.seconds:.0f} s of search")
     finally:
         if executor is not None:
             executor.shutdown()

@@ -262,17 +262,19 @@ def _map(executor, fn, tasks):
 
 
 def run_search(spec: ObjectiveSpec, config: SearchConfig, seed: int, executor=None,
-               checkpoint: Path | None = None, progress=None, stop_after: int | None = None) -> SearchState:
+               checkpoint: Path | None = None, progress=None, stop_after: int | None = None,
+               state: SearchState | None = None) -> SearchState:
     """Evolve for config.generations; the final state (population, archive, counts).
 
     With `checkpoint`, the state is saved after every generation and a run finding a
     checkpoint of the same (spec, config, seed) resumes from it. `stop_after` stops
-    after that many generations in this call (to test interruption).
+    after that many generations in this call (to test interruption). `state` continues a
+    search from a state of the same (spec, seed) (``generator.islands``: a search run in
+    stretches, with migrants added in between); it is updated in place.
     """
     objective = build_objective(spec)
     header = {"spec": [spec.kind, [list(p) for p in spec.params]], "config": config.to_dict(), "seed": seed}
-    state = None
-    if checkpoint is not None and checkpoint.exists():
+    if state is None and checkpoint is not None and checkpoint.exists():
         saved = json.loads(checkpoint.read_text())
         if {k: saved[k] for k in header} == json.loads(json.dumps(header)):
             state = SearchState.from_dict(saved["state"])
