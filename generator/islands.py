@@ -13,13 +13,12 @@ resumes from there.
 """
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from .objective import ObjectiveSpec
-from .search import Individual, SearchConfig, SearchState, run_search
+from .search import (Individual, SearchConfig, SearchState, checkpoint_header, read_checkpoint, run_search,
+                     write_checkpoint)
 
 
 @dataclass(frozen=True)
@@ -34,7 +33,7 @@ class IslandConfig:
 @dataclass
 class Milestone:
     """When a run first had an archive member of at most `ops` within `error`: in total
-    children made (births) and evaluations over all islands, and wall-clock seconds."""
+    children made (births), evaluations and seconds of search, summed over the islands."""
     ops: int
     error: float
     births: int
@@ -68,28 +67,19 @@ def migrate(states: list[SearchState]) -> int:
     return taken
 
 
-def _save(path: Path, header: dict, states: list[SearchState], milestones: list[Milestone]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps({**header, "states": [s.to_dict() for s in states],
-                               "milestones": [m.to_dict() for m in milestones]}))
-    os.replace(tmp, path)
-
-
 def run_islands(spec: ObjectiveSpec, config: SearchConfig, seed: int, islands: IslandConfig, executor=None,
                 checkpoint: Path | None = None, progress=None, milestones_at: tuple = (),
                 log=print) -> tuple[list[SearchState], list[Milestone]]:
     """Each island's final state, and the milestones reached: for each (ops, error) in
     `milestones_at`, the first stretch's end at which some island's archive had it
     (measured after each stretch, before migration)."""
-    header = {"spec": [spec.kind, [list(p) for p in spec.params]], "config": config.to_dict(), "seed": seed,
-              "islands": islands.to_dict()}
+    header = {**checkpoint_header(spec, config, seed), "islands": islands.to_dict()}
     states = [SearchState() for _ in range(islands.islands)]
     reached: list[Milestone] = []
-    if checkpoint is not None and checkpoint.exists():
-        saved = json.loads(checkpoint.read_text())
-        if {k: saved[k] for k in header} == json.loads(json.dumps(header)):
-            states = [SearchState.from_dict(d) for d in saved["states"]]
-            reached = [Milestone(**d) for d in saved["milestones"]]
+    saved = read_checkpoint(checkpoint, header)
+    if saved is not None:
+        states = [SearchState.from_dict(d) for d in saved["states"]]
+        reached = [Milestone(**d) for d in saved["milestones"]]
     seeds = [island_seed(seed, i) for i in range(islands.islands)]
     while states[0].generation < config.generations:
         end = min(states[0].generation + islands.migrate_every, config.generations)
@@ -107,7 +97,8 @@ def run_islands(spec: ObjectiveSpec, config: SearchConfig, seed: int, islands: I
             taken = migrate(states)
             log(f"  islands: generation {end} of {config.generations}, {taken} migrants taken")
         if checkpoint is not None:
-            _save(checkpoint, header, states, reached)
+            write_checkpoint(checkpoint, header, {"states": [s.to_dict() for s in states],
+                                                  "milestones": [m.to_dict() for m in reached]})
     return states, reached
 
 

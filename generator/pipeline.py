@@ -475,7 +475,7 @@ def make_kernels(options: Options, generated: Path = GENERATED, log=print) -> Pa
         if build.executor is not None:
             build.executor.shutdown()
     carried = carry_forward(build.staging, generated, [f for f in FUNCTIONS if f not in made], log)
-    entries = {f: made.get(f) or carried[f] for f in FUNCTIONS if f in made or f in carried}
+    entries = {f: made[f] if f in made else carried[f] for f in FUNCTIONS if f in made or f in carried}
     extras = sorted(p.name for p in build.staging.glob("pareto_*.csv"))
     if extras:
         plot_fronts(build.staging, extras)

@@ -19,9 +19,9 @@ import math
 from pathlib import Path
 
 from . import baselines
+from .islands import IslandConfig, merged, run_islands
 from .objective import ObjectiveSpec, build_objective
 from .objectives import TARGETS
-from .islands import IslandConfig, merged, run_islands
 from .search import SearchConfig, default_executor, progress_line, run_search
 
 # Reported for every run with islands (one island included): when an archive member of at

@@ -249,10 +249,28 @@ class SearchState:
         return state
 
 
-def _save(path: Path, state: SearchState, header: dict) -> None:
+def checkpoint_header(spec: ObjectiveSpec, config: SearchConfig, seed: int) -> dict:
+    """What a checkpoint must match to be resumed: the objective, the config and the seed."""
+    return {"spec": [spec.kind, [list(p) for p in spec.params]], "config": config.to_dict(), "seed": seed}
+
+
+def read_checkpoint(path: Path | None, header: dict) -> dict | None:
+    """The checkpoint saved at `path` if there is one with this header, else None."""
+    if path is None or not path.exists():
+        return None
+    saved = json.loads(path.read_text())
+    return saved if {k: saved[k] for k in header} == json.loads(json.dumps(header)) else None
+
+
+def write_checkpoint(path: Path, header: dict, payload: dict) -> None:
+    """The header and payload as JSON at `path`, replaced atomically."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps({**header, "state": state.to_dict()}))
+    tmp.write_text(json.dumps({**header, **payload}))
     os.replace(tmp, path)
+
+
+def _save(path: Path, state: SearchState, header: dict) -> None:
+    write_checkpoint(path, header, {"state": state.to_dict()})
 
 
 def _map(executor, fn, tasks):
@@ -273,11 +291,10 @@ def run_search(spec: ObjectiveSpec, config: SearchConfig, seed: int, executor=No
     stretches, with migrants added in between); it is updated in place.
     """
     objective = build_objective(spec)
-    header = {"spec": [spec.kind, [list(p) for p in spec.params]], "config": config.to_dict(), "seed": seed}
-    if state is None and checkpoint is not None and checkpoint.exists():
-        saved = json.loads(checkpoint.read_text())
-        if {k: saved[k] for k in header} == json.loads(json.dumps(header)):
-            state = SearchState.from_dict(saved["state"])
+    header = checkpoint_header(spec, config, seed)
+    saved = read_checkpoint(checkpoint, header) if state is None else None
+    if saved is not None:
+        state = SearchState.from_dict(saved["state"])
     if state is None:
         state = SearchState()
         rng = np.random.default_rng([seed, 0, 0])
