@@ -4,7 +4,8 @@ float32 arrays (and on float64 ones, where a float64 kernel ships).
 A numpy inner loop (PyUFuncGenericFunction) compiled by Numba as a C callback, over the
 kernel of one published version, in blocks of ``BLOCK`` elements:
   * up to ``SMALL`` contiguous elements, not in place: the whole call as one block, in the
-    loop itself (a call into the block functions cost ~15 ns, as much as 64 elements);
+    loop itself when its inputs are all common (a call into the block functions cost ~15 ns,
+    as much as 64 elements);
   * contiguous input and output, distinct or the same array (``out=x``): the kernel over
     each block, vectorised by LLVM. The in-place case is a loop of its own: a loop over two
     pointers that may be equal is vectorised only behind a runtime overlap test, which
@@ -14,16 +15,19 @@ kernel of one published version, in blocks of ``BLOCK`` elements:
   * a kernel module may define a **common path**: ``<function>_f32_common(x)``, the same
     kernel with what a range of common inputs never needs left out (a special-value select,
     a per-element reduction constant), and ``<function>_f32_is_common(x)``, that range. A
-    block whose inputs are all common runs the common path, any other block the kernel.
-    On common inputs the two give the same bits (``make verify`` checks every float32
-    input both ways), so the result does not depend on how an array is split into blocks,
-    and it equals the kernel's inlined in @njit code;
+    block is split in chunks of CHUNK inputs (from its start): a chunk whose inputs are all
+    common runs the common path, any other chunk the kernel, and where two chunks in a row
+    hold uncommon inputs the kernel runs from there to the block's end (``_run``: one zero
+    among 2048 inputs of log costs 64 inputs the kernel, not 2048; random bit patterns pay
+    for two chunk tests per block, not one per chunk). On common inputs the two give the
+    same bits (``make verify`` checks every float32 input both ways), so the result does
+    not depend on how an array is split, and it equals the kernel's inlined in @njit code;
   * on x86-64, contiguous calls above SMALL elements (not in place, up to SPECULATE_BYTES) run the common path
     speculatively, on blocks of SPECULATIVE_BLOCK: the range test rides along in the same
     vectorised loop instead of a pass before it (which cost 8-18% of the time at 2^16), and
     a block that held an uncommon input after all has the floating-point flags of that run
-    undone (MXCSR restored) and runs the kernel. After a failed block the loop tests blocks
-    first again, until RESPECULATE of them in a row were common (``_blocks``).
+    undone (MXCSR restored) and is computed again chunk by chunk. After a failed block the
+    loop tests blocks first again, until RESPECULATE of them in a row were common (``_blocks``).
 
 Numba caches a closure under a hash of its cell contents, and a dispatcher pickles
 differently in every process, so a loop closing over its kernel would compile again in
@@ -72,43 +76,100 @@ def _no_common_path(x):
 
 
 # Each loop's own globals replace these (compile_loop).
-KERNEL = COMMON = IS_COMMON = RUN = RUN_SPECULATIVE = RUN_IN_PLACE = BLOCKS = ALL_COMMON = ALL_COMMON_INLINE = _no_common_path
+KERNEL = COMMON = IS_COMMON = RUN = RUN_SPECULATIVE = RUN_IN_PLACE = BLOCKS = ALL_COMMON_INLINE = _no_common_path
+UNCOMMON = FIRST_CHUNK = COMMON_RUN = KERNEL_RUN = COMMON_RUN_IN_PLACE = KERNEL_RUN_IN_PLACE = _no_common_path
 HAS_COMMON = False
 ITEMSIZE, POINTER, STACK = 4, float32_pointer, stack_float32  # the element type's (float32 or float64)
 _TYPES = {"float32": (4, float32_pointer, stack_float32), "float64": (8, float64_pointer, stack_float64)}
 
 
+def _uncommon(x, start, stop):
+    """1 if some x[i], start <= i < stop, is outside the common path's range, else 0: a
+    max-reduction of "not common" (for every kernel's range test LLVM makes it 11-30
+    instructions per 64 inputs, where a min-reduction of "common" took 30-60 and a boolean
+    and-reduction up to 132)."""
+    bad = np.int32(0)
+    if stop - start == CHUNK:
+        for i in range(CHUNK):  # a fixed trip count: vectorised and unrolled
+            bad = max(bad, np.int32(not IS_COMMON(x[start + i])))
+    else:
+        for i in range(start, stop):
+            bad = max(bad, np.int32(not IS_COMMON(x[i])))
+    return bad
+
+
 def _all_common(x, count):
-    """Whether every x[i], i < count, is in the common path's range: tested CHUNK at a time
-    (a fixed-length min-reduction, vectorised and unrolled; a boolean and-reduction became
-    an early-exit scalar loop for some ranges, and a count was slower), stopping at the
-    first chunk with an uncommon input (a block of random bit patterns then costs one
-    chunk's test, not the block's: that was 12% of exp's time there). (One reduction over
-    the first chunk and one over the rest was 3-5% faster in cache, but slower and erratic
-    out of it: log at 2^24, out=y, 0.278 ns median against 0.216, up to 0.667.)"""
-    full = count - count % CHUNK
-    for start in range(0, full, CHUNK):
-        common = np.int32(1)
-        for i in range(CHUNK):
-            common = min(common, np.int32(IS_COMMON(x[start + i])))
-        if common == 0:
-            return False
-    common = np.int32(1)
-    for i in range(full, count):
-        common = min(common, np.int32(IS_COMMON(x[i])))
-    return common == 1
+    """Whether every x[i], i < count, is in the common path's range: tested CHUNK at a time,
+    stopping at the first chunk with an uncommon input (a block of random bit patterns then
+    costs one chunk's test, not the block's: that was 12% of exp's time there). (One
+    reduction over the first chunk and one over the rest was 3-5% faster in cache, but slower
+    and erratic out of it: log at 2^24, out=y, 0.278 ns median against 0.216, up to 0.667.)"""
+    return FIRST_CHUNK(x, 0, count, False) == count
+
+
+def _first_chunk(x, start, count, common):
+    """The first index start + k CHUNK (or count) whose chunk, x[i : i + CHUNK] cut at count,
+    is all common inputs if ``common``, holds an uncommon one if not."""
+    want = np.int32(0 if common else 1)
+    while start < count:
+        stop = min(start + CHUNK, count)
+        if UNCOMMON(x, start, stop) == want:
+            return start
+        start = stop
+    return count
+
+
+def _common_run(x, y, start, stop):
+    for i in range(start, stop):
+        y[i] = COMMON(x[i])
+
+
+def _kernel_run(x, y, start, stop):
+    for i in range(start, stop):
+        y[i] = KERNEL(x[i])
+
+
+def _common_run_in_place(x, start, stop):
+    for i in range(start, stop):
+        x[i] = COMMON(x[i])
+
+
+def _kernel_run_in_place(x, start, stop):
+    for i in range(start, stop):
+        x[i] = KERNEL(x[i])
 
 
 def _run(x, y, count):
-    """y[i] = f(x[i]) for i < count (pointers, distinct arrays): the common path if every x
-    is common (tested first), else the kernel; whether the common path ran."""
-    if HAS_COMMON and ALL_COMMON(x, count):
-        for i in range(count):
-            y[i] = COMMON(x[i])
-        return True
-    for i in range(count):
-        y[i] = KERNEL(x[i])
-    return False
+    """y[i] = f(x[i]) for i < count (pointers, distinct arrays), CHUNK by CHUNK: the common
+    path on the runs of chunks whose inputs are all common, the kernel on the runs of the
+    others (an uncommon input costs its chunk the kernel, not its block: one zero among 2048
+    inputs of log ran the kernel on all 2048); whether every input was common. Each run is
+    a call of its own: a function holding both the common path and the kernel reloaded the
+    constants of both in every chunk (exp float64 ran at half speed)."""
+    if not HAS_COMMON:
+        KERNEL_RUN(x, y, 0, count)
+        return False
+    all_common = True
+    start = 0
+    while start < count:
+        stop = FIRST_CHUNK(x, start, count, False)  # the first chunk with an uncommon input
+        if stop > start:
+            COMMON_RUN(x, y, start, stop)
+        if stop == count:
+            break
+        all_common = False
+        # The kernel on that chunk, and on the rest of the block if the next chunk holds an
+        # uncommon input too (random bit patterns: looking for common chunks among them cost
+        # 5-7%).
+        start = min(stop + CHUNK, count)
+        if FIRST_CHUNK(x, start, min(start + CHUNK, count), True) != start:
+            start = count
+            if stop == 0:  # (a loop here, not a call: 12% faster on random bits)
+                for i in range(count):
+                    y[i] = KERNEL(x[i])
+                break
+        KERNEL_RUN(x, y, stop, start)
+    return all_common
 
 
 def _run_speculative(x, y, count):
@@ -116,32 +177,43 @@ def _run_speculative(x, y, count):
     common path runs on all of them and the range test is part of the same vectorised loop
     (a test pass before it cost 8-18% of the time at 2^16). If some input was not common
     after all, the floating-point flags the common path raised are undone (MXCSR as it was
-    before, ``_ops.fp_status``) and the kernel runs on the block; whether the common path
-    ran. A block of random bit patterns fails the first test and goes to the kernel at once."""
+    before, ``_ops.fp_status``) and ``_run`` computes the block again; whether the common path
+    ran. A block of random bit patterns fails the first test and goes to ``_run`` at once."""
     if ALL_COMMON_INLINE(x, min(count, CHUNK)):
         status = fp_status()
-        common = np.int32(1)
+        bad = np.int32(0)
         for i in range(count):
             v = x[i]
             y[i] = COMMON(v)
-            common = min(common, np.int32(IS_COMMON(v)))
-        if common == 1:
+            bad = max(bad, np.int32(not IS_COMMON(v)))
+        if bad == 0:
             return True
         set_fp_status(status)
-    for i in range(count):
-        y[i] = KERNEL(x[i])
+    RUN(x, y, count)
     return False
 
 
 def _run_in_place(x, count):
     """x[i] = f(x[i]) for i < count: ``_run`` with one pointer (LLVM vectorises a loop over
     two pointers only behind a runtime no-overlap test, which in place fails)."""
-    if HAS_COMMON and ALL_COMMON(x, count):
-        for i in range(count):
-            x[i] = COMMON(x[i])
-    else:
-        for i in range(count):
-            x[i] = KERNEL(x[i])
+    if not HAS_COMMON:
+        KERNEL_RUN_IN_PLACE(x, 0, count)
+        return
+    start = 0
+    while start < count:
+        stop = FIRST_CHUNK(x, start, count, False)
+        if stop > start:
+            COMMON_RUN_IN_PLACE(x, start, stop)
+        if stop == count:
+            break
+        start = min(stop + CHUNK, count)
+        if FIRST_CHUNK(x, start, min(start + CHUNK, count), True) != start:
+            start = count
+            if stop == 0:
+                for i in range(count):
+                    x[i] = KERNEL(x[i])
+                break
+        KERNEL_RUN_IN_PLACE(x, stop, start)
 
 
 def _blocks(src, dst, n, src_step, dst_step):
@@ -206,6 +278,8 @@ def _loop(args, dimensions, steps, data):
         if HAS_COMMON and ALL_COMMON_INLINE(x, n):
             for i in range(n):
                 y[i] = COMMON(x[i])
+        elif HAS_COMMON:
+            RUN(x, y, n)
         else:
             for i in range(n):
                 y[i] = KERNEL(x[i])
@@ -254,14 +328,19 @@ def _namespace(kernel, common, is_common, cache_name, options, dtype: str = "flo
     # from qualified names and a per-process counter, so a shared name could resolve to
     # another loop's function compiled earlier in the same process.
     suffix = namespace["SUFFIX"] = (cache_name or f"uncached_{next(_uncached)}") + ("" if dtype == "float32" else "_f64")
-    for name, template in (("ALL_COMMON", _all_common), ("RUN", _run), ("RUN_SPECULATIVE", _run_speculative),
-                           ("RUN_IN_PLACE", _run_in_place), ("BLOCKS", _blocks)):
+    for name, template in (("COMMON_RUN", _common_run),
+                           ("KERNEL_RUN", _kernel_run), ("COMMON_RUN_IN_PLACE", _common_run_in_place),
+                           ("KERNEL_RUN_IN_PLACE", _kernel_run_in_place), ("RUN", _run),
+                           ("RUN_SPECULATIVE", _run_speculative), ("RUN_IN_PLACE", _run_in_place),
+                           ("BLOCKS", _blocks)):
         block_function = _instance(template, namespace, f"{template.__name__.lstrip('_')}_{suffix}")
         namespace[name] = numba.njit(**options)(block_function)
     # The same test inlined by Numba into the loop itself (its small calls make no calls)
     # and into the speculative run (its first chunk).
-    namespace["ALL_COMMON_INLINE"] = numba.njit(inline="always", **options)(
-        _instance(_all_common, namespace, f"all_common_inline_{suffix}"))
+    for name, template in (("UNCOMMON", _uncommon), ("FIRST_CHUNK", _first_chunk),
+                           ("ALL_COMMON_INLINE", _all_common)):
+        namespace[name] = numba.njit(inline="always", **options)(
+            _instance(template, namespace, f"{template.__name__.lstrip('_')}_inline_{suffix}"))
     return namespace
 
 

@@ -131,19 +131,32 @@ def _common_blocks(n, uncommon, contiguous=True):
     SMALL elements: one tested block. Above: speculative blocks of SPECULATIVE_BLOCK while
     they hold only common inputs (one whose first CHUNK inputs hold an uncommon one is not
     tried), then tested blocks of BLOCK until RESPECULATE in a row were common. Strided and in
-    place: tested blocks of BLOCK."""
+    place: tested blocks of BLOCK. A block with an uncommon input runs the kernel on its
+    chunks (CHUNK inputs from the block's start) that hold one, the common path on the others,
+    until two chunks in a row hold one: the kernel from there to the block's end."""
     bad = np.zeros(n, bool)
     bad[list(uncommon)] = True
     marked = np.zeros(n, bool)
+
+    def mark(block):
+        start = block.start
+        while start < block.stop:
+            chunk = slice(start, min(start + _loops.CHUNK, block.stop))
+            marked[chunk] = not bad[chunk].any()
+            following = slice(chunk.stop, min(chunk.stop + _loops.CHUNK, block.stop))
+            if bad[chunk].any() and (following.start == block.stop or bad[following].any()):
+                break  # two uncommon chunks in a row, or the last: the kernel to the block's end
+            start = chunk.stop
+        return not bad[block].any()
+
     if contiguous and n <= _loops.SMALL:
-        marked[:] = not bad.any()
+        mark(slice(0, n))
         return marked
     speculate, clean, start = contiguous and _loops.SPECULATE, 0, 0
     while start < n:
         size = _loops.SPECULATIVE_BLOCK if speculate else _loops.BLOCK
         block = slice(start, min(start + size, n))
-        common = not bad[block].any()
-        marked[block] = common
+        common = mark(block)
         if speculate:
             speculate, clean = common, 0
         else:
@@ -155,13 +168,14 @@ def _common_blocks(n, uncommon, contiguous=True):
 
 @pytest.mark.parametrize("n", (100, _loops.BLOCK, _loops.BLOCK + 100, _loops.SMALL, 3 * _loops.BLOCK + 7,
                                _loops.SPECULATIVE_BLOCK + 3, 7 * _loops.SPECULATIVE_BLOCK + 5))
-@pytest.mark.parametrize("where", ("third", "first chunk", "two"))
+@pytest.mark.parametrize("where", ("third", "first chunk", "two", "adjacent chunks"))
 def test_common_path_runs_on_blocks_of_common_inputs_only(n, where):
     compiled = _loops.compile_loop(_plain, _marked, _is_small, options={"error_model": "numpy"})
     ufunc = make_ufunc("exp", _plain, float64_kernel("exp"), "", loop32=compiled)
     x = np.full(n, 0.5, np.float32)
     # uncommon inputs: their blocks run the kernel, the others the common path
-    uncommon = {"third": [n // 3], "first chunk": [5], "two": [n // 3, n - 2]}[where]
+    uncommon = {"third": [n // 3], "first chunk": [5], "two": [n // 3, n - 2],
+                "adjacent chunks": [n // 3, min(n // 3 + _loops.CHUNK, n - 1)]}[where]
     x[uncommon] = 3.0
     y = ufunc(x)
     assert np.array_equal(y != 2 * x, _common_blocks(n, uncommon))
