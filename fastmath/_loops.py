@@ -78,6 +78,8 @@ def _no_common_path(x):
 # Each loop's own globals replace these (compile_loop).
 KERNEL = COMMON = IS_COMMON = RUN = RUN_SPECULATIVE = RUN_IN_PLACE = BLOCKS = ALL_COMMON_INLINE = _no_common_path
 UNCOMMON = FIRST_CHUNK = COMMON_RUN = KERNEL_RUN = COMMON_RUN_IN_PLACE = KERNEL_RUN_IN_PLACE = _no_common_path
+WIDE = IS_WIDE = UNWIDE = WIDE_END = WIDE_RUN = WIDE_RUN_IN_PLACE = _no_common_path
+HAS_WIDE = False
 HAS_COMMON = False
 ITEMSIZE, POINTER, STACK = 4, float32_pointer, stack_float32  # the element type's (float32 or float64)
 _TYPES = {"float32": (4, float32_pointer, stack_float32), "float64": (8, float64_pointer, stack_float64)}
@@ -96,6 +98,29 @@ def _uncommon(x, start, stop):
         for i in range(start, stop):
             bad = max(bad, np.int32(not IS_COMMON(x[i])))
     return bad
+
+
+def _unwide(x, start, stop):
+    """``_uncommon`` for the wide path's range."""
+    bad = np.int32(0)
+    if stop - start == CHUNK:
+        for i in range(CHUNK):
+            bad = max(bad, np.int32(not IS_WIDE(x[start + i])))
+    else:
+        for i in range(start, stop):
+            bad = max(bad, np.int32(not IS_WIDE(x[i])))
+    return bad
+
+
+def _wide_end(x, start, count):
+    """The first index start + k CHUNK (or count) whose chunk is all common inputs or holds
+    one outside the wide path's range: where a run of the wide path ends."""
+    while start < count:
+        stop = min(start + CHUNK, count)
+        if UNCOMMON(x, start, stop) == 0 or UNWIDE(x, start, stop) == 1:
+            return start
+        start = stop
+    return count
 
 
 def _all_common(x, count):
@@ -129,6 +154,16 @@ def _kernel_run(x, y, start, stop):
         y[i] = KERNEL(x[i])
 
 
+def _wide_run(x, y, start, stop):
+    for i in range(start, stop):
+        y[i] = WIDE(x[i])
+
+
+def _wide_run_in_place(x, start, stop):
+    for i in range(start, stop):
+        x[i] = WIDE(x[i])
+
+
 def _common_run_in_place(x, start, stop):
     for i in range(start, stop):
         x[i] = COMMON(x[i])
@@ -158,6 +193,10 @@ def _run(x, y, count):
         if stop == count:
             break
         all_common = False
+        if HAS_WIDE and UNWIDE(x, stop, min(stop + CHUNK, count)) == 0:
+            start = WIDE_END(x, stop + CHUNK, count)
+            WIDE_RUN(x, y, stop, start)
+            continue
         # The kernel on that chunk, and on the rest of the block if the next chunk holds an
         # uncommon input too (random bit patterns: looking for common chunks among them cost
         # 5-7%).
@@ -206,6 +245,10 @@ def _run_in_place(x, count):
             COMMON_RUN_IN_PLACE(x, start, stop)
         if stop == count:
             break
+        if HAS_WIDE and UNWIDE(x, stop, min(stop + CHUNK, count)) == 0:
+            start = WIDE_END(x, stop + CHUNK, count)
+            WIDE_RUN_IN_PLACE(x, stop, start)
+            continue
         start = min(stop + CHUNK, count)
         if FIRST_CHUNK(x, start, min(start + CHUNK, count), True) != start:
             start = count
@@ -312,14 +355,17 @@ def _instance(template, namespace: dict, qualname: str):
 
 
 def _namespace(kernel, common, is_common, cache_name, options, dtype: str = "float32") -> dict:
-    """The globals of one loop's functions: the kernels, the element type's pointers, and
-    the block functions compiled over them."""
+    """The globals of one loop's functions: the kernels (and the wide path defined next to
+    the kernel, if any: ``wide_path_of``), the element type's pointers, and the block
+    functions compiled over them."""
     if (common is None) != (is_common is None):
         raise ValueError("a common path needs both the kernel (common) and its range (is_common)")
+    wide, is_wide = wide_path_of(kernel) if common is not None else (None, None)
     namespace = dict(_loop.__globals__)
     itemsize, pointer, stack = _TYPES[dtype]
     namespace.update(KERNEL=kernel, COMMON=common or kernel, IS_COMMON=is_common or _no_common_path,
-                     HAS_COMMON=common is not None, ITEMSIZE=itemsize, POINTER=pointer, STACK=stack)
+                     HAS_COMMON=common is not None, WIDE=wide or kernel, IS_WIDE=is_wide or _no_common_path,
+                     HAS_WIDE=wide is not None, ITEMSIZE=itemsize, POINTER=pointer, STACK=stack)
     # The block functions stay functions of their own (Numba does not inline them, nor
     # here LLVM): each loop then gets the registers to itself and keeps the kernel's
     # constants there (inlined into one function with the block loop, the loops reloaded
@@ -328,8 +374,9 @@ def _namespace(kernel, common, is_common, cache_name, options, dtype: str = "flo
     # from qualified names and a per-process counter, so a shared name could resolve to
     # another loop's function compiled earlier in the same process.
     suffix = namespace["SUFFIX"] = (cache_name or f"uncached_{next(_uncached)}") + ("" if dtype == "float32" else "_f64")
-    for name, template in (("COMMON_RUN", _common_run),
+    for name, template in (("COMMON_RUN", _common_run), ("WIDE_RUN", _wide_run),
                            ("KERNEL_RUN", _kernel_run), ("COMMON_RUN_IN_PLACE", _common_run_in_place),
+                           ("WIDE_RUN_IN_PLACE", _wide_run_in_place),
                            ("KERNEL_RUN_IN_PLACE", _kernel_run_in_place), ("RUN", _run),
                            ("RUN_SPECULATIVE", _run_speculative), ("RUN_IN_PLACE", _run_in_place),
                            ("BLOCKS", _blocks)):
@@ -337,8 +384,8 @@ def _namespace(kernel, common, is_common, cache_name, options, dtype: str = "flo
         namespace[name] = numba.njit(**options)(block_function)
     # The same test inlined by Numba into the loop itself (its small calls make no calls)
     # and into the speculative run (its first chunk).
-    for name, template in (("UNCOMMON", _uncommon), ("FIRST_CHUNK", _first_chunk),
-                           ("ALL_COMMON_INLINE", _all_common)):
+    for name, template in (("UNCOMMON", _uncommon), ("UNWIDE", _unwide), ("FIRST_CHUNK", _first_chunk),
+                           ("WIDE_END", _wide_end), ("ALL_COMMON_INLINE", _all_common)):
         namespace[name] = numba.njit(inline="always", **options)(
             _instance(template, namespace, f"{template.__name__.lstrip('_')}_inline_{suffix}"))
     return namespace
@@ -362,6 +409,17 @@ def common_path_of(kernel, function: str | None = None, dtype: str = "float32") 
     py_func = getattr(kernel, "py_func", kernel)
     name = kernel_name(function, dtype) if function else py_func.__name__
     return py_func.__globals__.get(f"{name}_common"), py_func.__globals__.get(f"{name}_is_common")
+
+
+def wide_path_of(kernel) -> tuple:
+    """(wide, is_wide): the wide path defined next to a kernel in its module
+    (``<kernel>_wide``, ``<kernel>_is_wide``), or (None, None). A kernel module may define it
+    beside its common path: the kernel's bits on a wider range than the common path's (NaN,
+    ±inf) at a cost between the common path's and the kernel's; the loop runs it on chunks
+    that hold inputs in its range but outside the common path's."""
+    py_func = getattr(kernel, "py_func", kernel)
+    name = py_func.__name__
+    return py_func.__globals__.get(f"{name}_wide"), py_func.__globals__.get(f"{name}_is_wide")
 
 
 def module_loop(module, function: str, version: str, options=None, dtype: str = "float32"):

@@ -75,8 +75,8 @@ def _imports(scaffold: Scaffold, programs: dict[str, Program]) -> str:
 
 
 def _common_functions(scaffold: Scaffold) -> tuple:
-    common = scaffold.common
-    return (*common.helpers, common.is_common, common.kernel) if common else ()
+    return tuple(fn for path in (scaffold.common, scaffold.wide) if path
+                 for fn in (*path.helpers, path.is_common, path.kernel))
 
 
 def _core_lines(spec: CoreSpec, program: Program, method: str) -> list[str]:
@@ -130,6 +130,7 @@ def render_kernel(scaffold: Scaffold, programs: dict[str, Program], provenance: 
         "Method:",
         *scaffold.method,
         *(scaffold.common.method if scaffold.common else ()),
+        *(scaffold.wide.method if scaffold.wide else ()),
         *(["", "Error budget:", *textwrap.wrap(scaffold.budget, 92)] if scaffold.budget else []),
         '"""',
         "import numpy as np",
@@ -149,7 +150,13 @@ def render_kernel(scaffold: Scaffold, programs: dict[str, Program], provenance: 
     lines += ["", "", "# ---- Kernel " + "-" * 80, *_source(scaffold.kernel, _kernel_decorator(scaffold))]
     if scaffold.common:
         lines += ["", "", "# ---- Common path (fastmath._loops): the kernel's bits, for common inputs " + "-" * 15]
-        for fn in _common_functions(scaffold):
+        common = scaffold.common
+        for fn in (*common.helpers, common.is_common, common.kernel):
+            lines += ["", ""] + _source(fn, _kernel_decorator(scaffold))
+    if scaffold.wide:
+        lines += ["", "", "# ---- Wide path (fastmath._loops): the kernel's bits, for chunks the common path cannot take "]
+        wide = scaffold.wide
+        for fn in (*wide.helpers, wide.is_common, wide.kernel):
             lines += ["", ""] + _source(fn, _kernel_decorator(scaffold))
     lines += ["", "",
               "PROVENANCE = " + json.dumps(provenance, indent=4, sort_keys=True), ""]

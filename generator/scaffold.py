@@ -197,6 +197,10 @@ class Scaffold:
     budget: str = ""  # why the cores' error is enough (the error budget)
     fit_budget_log2: float | None = None  # baseline fits' core error budget (None: the run's option)
     common: CommonPath | None = None  # a faster kernel for common inputs, emitted after the kernel
+    # The wide path (``<function>_<dtype>_wide``/``_is_wide``, a CommonPath too): the kernel's
+    # bits on a wider range than the common path's (NaN, ±inf), at a cost between the common
+    # path's and the kernel's; the loop runs it on chunks the common path cannot take.
+    wide: CommonPath | None = None
     dtype: str = "float32"  # the kernel's argument and result type: "float32" or "float64"
     builders: tuple[Callable, ...] = ()  # plain functions that make table constants (emitted before them)
     feasible_ulp: float | None = None  # max ULP on the search's inputs for a core to be a candidate

@@ -35,14 +35,14 @@ import numpy as np
 from numba import prange
 
 from fastmath._libm import float64_kernel
-from fastmath._loops import common_path_of
+from fastmath._loops import common_path_of, wide_path_of
 from fastmath._ops import bits_float, float_bits
 from fastmath.contract import CONTRACTS
 
 N_INPUTS = 1 << 32
 HALF = 1 << 31  # bit patterns [0, 2^31) are +0 .. +NaN; x | HALF is -x
 _BLOCK = 1 << 16  # inputs per parallel work item
-COMPILATIONS = ("ufunc", "njit_vectorised", "njit_scalar", "common_path")
+COMPILATIONS = ("ufunc", "njit_vectorised", "njit_scalar", "common_path", "wide_path")
 
 
 @numba.njit(error_model="numpy", inline="always")
@@ -288,12 +288,15 @@ def verify_kernel(function: str, kernel, reference, reference_name: str, block: 
     vectorised, scalar = make_loops(kernel)
     common, is_common = common_path_of(kernel, function)
     common_path = make_common_path_loop(common, is_common) if common is not None else None
+    wide, is_wide = wide_path_of(kernel)
+    wide_path = make_common_path_loop(wide, is_wide) if wide is not None else None
     t0 = time.perf_counter()
     worst, worst_bits, over_half, over_one, checked = -1.0, start, 0, 0, 0
-    compilations = {name: {"compared": 0, "differ": 0, "first": None} for name in COMPILATIONS
-                    if (name != "ufunc" or ufunc is not None) and (name != "common_path" or common_path)}
-    if common_path:
-        compilations["common_path"]["common_inputs"] = 0
+    present = {"ufunc": ufunc is not None, "common_path": common_path is not None, "wide_path": wide_path is not None}
+    compilations = {name: {"compared": 0, "differ": 0, "first": None} for name in COMPILATIONS if present.get(name, True)}
+    for name, path in (("common_path", common_path), ("wide_path", wide_path)):
+        if path:
+            compilations[name]["common_inputs"] = 0
     symmetric = {"kind": symmetry, "pairs": 0, "violations": 0, "first": None} if symmetry else None
     mono = {"pairs": 0, "violations": 0, "first": None} if monotonic else None
     last_positive = last_negative = np.float32(np.nan)
@@ -320,6 +323,8 @@ def verify_kernel(function: str, kernel, reference, reference_name: str, block: 
                         vectorised(x, other)
                     elif name == "common_path":
                         compilations[name]["common_inputs"] += int(common_path(x, y, other))
+                    elif name == "wide_path":
+                        compilations[name]["common_inputs"] += int(wide_path(x, y, other))
                     else:
                         scalar(x, other)
                 differ, first = count_differing(y, other)

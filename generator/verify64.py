@@ -326,13 +326,29 @@ def _loops64(kernel, common, is_common):
         for i in range(x.size):
             out[i] = kernel(x[i])
 
-    @numba.njit(error_model="numpy")
-    def common_loop(x, out):
-        # the common path on its inputs, the kernel elsewhere
-        for i in range(x.size):
-            out[i] = common(x[i]) if is_common(x[i]) else kernel(x[i])
+    return loop, _path_loop64(kernel, common, is_common)
 
-    return loop, (common_loop if common is not None else None)
+
+def _path_loop64(kernel, path, in_range):
+    """out = a path's results (the common or the wide path) on the inputs of its range, the
+    kernel's elsewhere; None without the path."""
+    if path is None:
+        return None
+
+    @numba.njit(error_model="numpy")
+    def path_loop(x, out):
+        for i in range(x.size):
+            out[i] = path(x[i]) if in_range(x[i]) else kernel(x[i])
+
+    return path_loop
+
+
+def _nan_and_infinities() -> np.ndarray:
+    """±inf and NaNs of both signs, quiet and signalling, with small and large payloads: the
+    inputs a wide path is for that sampling does not draw."""
+    bits = np.array([0x7FF0000000000000, 0x7FF8000000000000, 0x7FF0000000000001, 0x7FF4000000000000,
+                     0x7FFFFFFFFFFFFFFF, 0x7FF8000000000ABC, 0x7FFC0000DEADBEEF], np.uint64)
+    return np.concatenate([bits, bits | np.uint64(1 << 63)]).view(np.float64)
 
 
 def _differ(a: np.ndarray, b: np.ndarray) -> tuple[int, int]:
@@ -346,15 +362,17 @@ def verify_kernel64(function: str, kernel, ufunc, inputs: int = KERNEL_INPUTS, s
                     block: int = BLOCK, progress=None) -> SampledVerification:
     """The sampled check of a float64 kernel (see the module doc): `inputs` sampled inputs
     plus the hard cases and special values."""
-    from fastmath._loops import common_path_of
+    from fastmath._loops import common_path_of, wide_path_of
     contract = CONTRACTS[function]
     peer = contract.peer_function()
     rng = np.random.default_rng(seed)
     loop, common_loop = _loops64(kernel, *common_path_of(kernel, function, "float64"))
+    wide_loop = _path_loop64(kernel, *wide_path_of(kernel))
     hard = hard_cases(function, rng)
     t0 = time.perf_counter()
     worst, worst_x, over_half, over_one, peer_worst, peer_worst_x, checked = -1.0, 0.0, 0, 0, -1.0, 0.0, 0
-    names = ("ufunc", "kernel_alone") + (("common_path",) if common_loop is not None else ())
+    names = (("ufunc", "kernel_alone") + (("common_path",) if common_loop is not None else ())
+             + (("wide_path",) if wide_loop is not None else ()))
     compilations = {n: {"compared": 0, "differ": 0, "first": None} for n in names}
     batches = [hard] + [None] * -(-inputs // block)
     for index, batch in enumerate(batches):
@@ -368,9 +386,10 @@ def verify_kernel64(function: str, kernel, ufunc, inputs: int = KERNEL_INPUTS, s
             theirs = np.empty_like(x)
             ulp_errors64(peer(x), hi, lo, theirs)
             others = {"ufunc": ufunc(x)}
-            if common_loop is not None:
-                others["common_path"] = np.empty_like(x)
-                common_loop(x, others["common_path"])
+            for name, path_loop in (("common_path", common_loop), ("wide_path", wide_loop)):
+                if path_loop is not None:
+                    others[name] = np.empty_like(x)
+                    path_loop(x, others[name])
             others["kernel_alone"] = np.array([kernel(v) for v in x[:4096]])  # called from Python, not inlined
         i = int(np.argmax(errors))
         if errors[i] > worst:
@@ -390,6 +409,18 @@ def verify_kernel64(function: str, kernel, ufunc, inputs: int = KERNEL_INPUTS, s
                 c["first"] = float(x[first]).hex()
         if progress:
             progress(checked, inputs + hard.size, worst)
+    if wide_loop is not None:  # the wide path on the NaNs and infinities it is for, bit for bit
+        x = _nan_and_infinities()
+        y, other = np.empty_like(x), np.empty_like(x)
+        with np.errstate(all="ignore"):
+            loop(x, y)
+            wide_loop(x, other)
+        c = compilations["wide_path"]
+        same = y.view(np.int64) == other.view(np.int64)
+        c["compared"] += x.size
+        c["differ"] += int((~same).sum())
+        if not same.all() and c["first"] is None:
+            c["first"] = float(x[int(np.argmin(same))]).hex()
     return SampledVerification(
         function=function, method=f"sampled: {inputs:,} inputs (seed {seed}) + {hard.size:,} hard cases + special values",
         reference="x87 long double (numpy longdouble: glibc's 64-bit-significand function), as float64 hi + lo",

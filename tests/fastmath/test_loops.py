@@ -125,33 +125,48 @@ def _is_small(x):
     return (float_bits(x) & 0x7FFFFFFF) < 0x3F800000  # |x| < 1
 
 
-def _common_blocks(n, uncommon, contiguous=True):
-    """Which elements a call on n contiguous elements (not in place) runs on the common path,
-    given the positions of the uncommon inputs: ``_loops._blocks``' rule, restated. Up to
-    SMALL elements: one tested block. Above: speculative blocks of SPECULATIVE_BLOCK while
-    they hold only common inputs (one whose first CHUNK inputs hold an uncommon one is not
-    tried), then tested blocks of BLOCK until RESPECULATE in a row were common. Strided and in
-    place: tested blocks of BLOCK. A block with an uncommon input runs the kernel on its
-    chunks (CHUNK inputs from the block's start) that hold one, the common path on the others,
-    until two chunks in a row hold one: the kernel from there to the block's end."""
-    bad = np.zeros(n, bool)
-    bad[list(uncommon)] = True
-    marked = np.zeros(n, bool)
+COMMON, WIDE, KERNEL = 0, 1, 2  # the paths of _paths (and the kinds of input they are for)
+
+
+def _paths(kind, contiguous=True, has_wide=False):
+    """The path (COMMON, WIDE or KERNEL) a call on contiguous elements (not in place) runs for
+    each, given each input's kind (COMMON: in the common path's range; WIDE: in the wide
+    path's only; KERNEL: in neither): ``_loops._blocks``' rule, restated. Up to SMALL
+    elements: one tested block. Above: speculative blocks of SPECULATIVE_BLOCK while they
+    hold only common inputs (one whose first CHUNK inputs hold an uncommon one is not tried),
+    then tested blocks of BLOCK until RESPECULATE in a row were common. Strided and in place:
+    tested blocks of BLOCK. A block with an uncommon input is taken CHUNK inputs at a time
+    from its start: the common path on a chunk of common inputs; the wide path on a chunk of
+    wide-range inputs and on the chunks after it until one is all common or holds an input
+    out of the wide range; the kernel on a chunk with such an input, and on the rest of the
+    block if the chunk after it holds an uncommon input too (or there is none)."""
+    n = len(kind)
+    path = np.full(n, COMMON)
 
     def mark(block):
         start = block.start
         while start < block.stop:
             chunk = slice(start, min(start + _loops.CHUNK, block.stop))
-            marked[chunk] = not bad[chunk].any()
+            if (kind[chunk] == COMMON).all():
+                start = chunk.stop
+                continue
+            if has_wide and (kind[chunk] != KERNEL).all():
+                while chunk.start < block.stop and not (kind[chunk] == COMMON).all() and (kind[chunk] != KERNEL).all():
+                    path[chunk] = WIDE
+                    chunk = slice(chunk.stop, min(chunk.stop + _loops.CHUNK, block.stop))
+                start = chunk.start
+                continue
             following = slice(chunk.stop, min(chunk.stop + _loops.CHUNK, block.stop))
-            if bad[chunk].any() and (following.start == block.stop or bad[following].any()):
-                break  # two uncommon chunks in a row, or the last: the kernel to the block's end
+            if following.start == block.stop or (kind[following] != COMMON).any():
+                path[chunk.start:block.stop] = KERNEL  # the kernel to the block's end
+                break
+            path[chunk] = KERNEL
             start = chunk.stop
-        return not bad[block].any()
+        return (kind[block] == COMMON).all()
 
     if contiguous and n <= _loops.SMALL:
         mark(slice(0, n))
-        return marked
+        return path
     speculate, clean, start = contiguous and _loops.SPECULATE, 0, 0
     while start < n:
         size = _loops.SPECULATIVE_BLOCK if speculate else _loops.BLOCK
@@ -163,7 +178,15 @@ def _common_blocks(n, uncommon, contiguous=True):
             clean = clean + 1 if common else 0
             speculate = contiguous and _loops.SPECULATE and clean >= _loops.RESPECULATE
         start = block.stop
-    return marked
+    return path
+
+
+def _common_blocks(n, uncommon, contiguous=True):
+    """Which of n elements run the common path, given the positions of the uncommon inputs
+    (no wide path)."""
+    kind = np.full(n, COMMON)
+    kind[list(uncommon)] = KERNEL
+    return _paths(kind, contiguous) == COMMON
 
 
 @pytest.mark.parametrize("n", (100, _loops.BLOCK, _loops.BLOCK + 100, _loops.SMALL, 3 * _loops.BLOCK + 7,
@@ -186,6 +209,56 @@ def test_common_path_runs_on_blocks_of_common_inputs_only(n, where):
     in_place = x.copy()
     ufunc(in_place, out=in_place)
     assert np.array_equal(in_place != 2 * x, expected)
+
+
+# A kernel with a wide path too: the wide path takes one ULP off, so the bits show which ran.
+@numba.njit(error_model="numpy")
+def _doubling(x):
+    return x * np.float32(2.0)
+
+
+@numba.njit(error_model="numpy")
+def _doubling_wide(x):
+    return np.nextafter(x * np.float32(2.0), np.float32(-np.inf))
+
+
+@numba.njit(error_model="numpy")
+def _doubling_is_wide(x):
+    return (float_bits(x) & 0x7FFFFFFF) < 0x40800000  # |x| < 4
+
+
+@pytest.mark.parametrize("n", (100, _loops.BLOCK + 100, _loops.SMALL, 3 * _loops.BLOCK + 7,
+                               7 * _loops.SPECULATIVE_BLOCK + 5))
+@pytest.mark.parametrize("layout", ("sparse", "dense wide", "wide then kernel", "mixed"))
+def test_wide_path_runs_on_chunks_in_its_range(n, layout):
+    assert _loops.wide_path_of(_doubling) == (_doubling_wide, _doubling_is_wide)
+    compiled = _loops.compile_loop(_doubling, _marked, _is_small, options={"error_model": "numpy"})
+    ufunc = make_ufunc("exp", _doubling, float64_kernel("exp"), "", loop32=compiled)
+    rng = np.random.default_rng(n)
+    kind = np.full(n, COMMON)
+    if layout == "sparse":
+        kind[[n // 3, n // 2]] = WIDE
+    elif layout == "dense wide":
+        kind[rng.random(n) < 0.2] = WIDE
+    elif layout == "wide then kernel":
+        kind[n // 3] = WIDE
+        kind[min(n // 3 + _loops.CHUNK, n - 1)] = KERNEL
+    else:
+        kind[rng.random(n) < 0.05] = WIDE
+        kind[rng.random(n) < 0.01] = KERNEL
+    x = np.choose(kind, [np.float32(0.5), np.float32(3.0), np.float32(5.0)]).astype(np.float32)
+    twice = 2 * x
+    up, down = np.nextafter(twice, np.float32(np.inf)), np.nextafter(twice, np.float32(-np.inf))
+
+    def ran(y):
+        return np.select([y == up, y == down, y == twice], [COMMON, WIDE, KERNEL], -1)
+
+    assert np.array_equal(ran(ufunc(x)), _paths(kind, has_wide=True))
+    expected = _paths(kind, contiguous=False, has_wide=True)
+    assert np.array_equal(ran(ufunc(np.repeat(x, 2)[::2])), expected)
+    in_place = x.copy()
+    ufunc(in_place, out=in_place)
+    assert np.array_equal(ran(in_place), expected)
 
 
 # A common path that raises overflow on the inputs it is not for (|x| >= 1): a speculative run

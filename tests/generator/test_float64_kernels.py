@@ -85,7 +85,7 @@ def _fitted_kernel(function: str, tmp_path, budget_log2: float | None = None):
     return pipeline.load_kernel(path, function, "float64")
 
 
-@pytest.mark.parametrize("function, level", [("sin", 0.52), ("cos", 0.52), ("erf", 0.76)])
+@pytest.mark.parametrize("function, level", [("sin", 0.52), ("cos", 0.52), ("erf", 0.76), ("exp", 0.64)])
 def test_sampled_check_passes_a_good_kernel_and_fails_a_poor_one(function, level, tmp_path):
     """With the baseline fits the kernel is under the bound (and its method's level) and no
     worse than the peer on 2^18 sampled inputs plus the hard cases, in every compilation;
@@ -95,6 +95,7 @@ def test_sampled_check_passes_a_good_kernel_and_fails_a_poor_one(function, level
     assert check.proves(1.0), check.problems(1.0)
     assert check.max_ulp < level and check.inputs_checked > (1 << 18)
     assert all(c["differ"] == 0 and c["compared"] > 0 for c in check.compilations.values())
+    assert ("wide_path" in check.compilations) == (home(function).variant(dtype="float64").wide is not None)
     poor = _fitted_kernel(function, tmp_path / "poor", -30)
     check = verify_kernel64(function, poor, pipeline.ufunc_of(function, poor, "float64"), inputs=1 << 16)
     assert not check.proves(1.0) and check.max_ulp > 0.52

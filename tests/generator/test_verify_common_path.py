@@ -42,3 +42,28 @@ def test_verify_finds_a_common_path_that_differs_from_its_kernel():
     assert common["first"] is not None and float(np.array([int(common["first"], 16)], np.uint32).view(np.float32)[0]) > 1.25
     assert check.compilations["ufunc"]["differ"] > 0  # the ufunc runs the common path on those blocks
     assert any(p.startswith("common_path:") for p in check.problems(1.0))
+
+
+# The same for a wide path (named after the kernel's own function): one ULP off for x > 1.25.
+@numba.njit(error_model="numpy")
+def _exp_with_wide_path(x):
+    return _EXP(x)
+
+
+@numba.njit(error_model="numpy")
+def _exp_with_wide_path_wide(x):
+    return exp_f32_common(x)
+
+
+@numba.njit(error_model="numpy")
+def _exp_with_wide_path_is_wide(x):
+    return x > np.float32(1.0)
+
+
+def test_verify_finds_a_wide_path_that_differs_from_its_kernel():
+    built = make_ufunc("exp", _exp_with_wide_path, _libm.float64_kernel("exp"), "")
+    check = verify_function("exp", _exp_with_wide_path, built, block=1 << 20, start=ONE, stop=ONE + (1 << 22))
+    wide = check.compilations["wide_path"]
+    assert wide["common_inputs"] == (1 << 22) - 1 and wide["differ"] > 0
+    assert float(np.array([int(wide["first"], 16)], np.uint32).view(np.float32)[0]) > 1.25
+    assert any(problem.startswith("wide_path") for problem in check.problems(1.0))

@@ -18,6 +18,8 @@ COMMON_BITS64 = K.bits(bits64(708.0), "bits of 708: below, |k| <= 1021 and 2^k y
 CLAMP_BITS64 = K.bits(bits64(746.0), "bits of 746: |x| is clamped here (e^746 overflows, e^-746 rounds to +0)")
 INF_BITS64 = K.bits(bits64(float("inf")), "bits of +inf: at and above, ±inf and NaN")
 FRACTION_MASK64 = K.bits(2**52 - 1, "the fraction field: zero for ±inf, not for NaN")
+WIDE_LIMIT64 = K.bits(bits64(708.0) + 2**63 - bits64(float("inf")),
+                      "bits of 708 + 2^63 - bits of inf: (ix - INF) mod 2^63 is below it for |x| < 708, ±inf, NaN")
 SUBNORMAL_K = K.int(-1022, "k <= -1022: 2^k e^r may be subnormal (exp_scale rounds it once)")
 EXP_BIAS_1022 = K.int(1022 + 1023, "(k + 2045) << 52: the bits of 2^(k + 1022)")
 TWO_BITS = K.bits(bits64(2.0), "bits of 2.0")
@@ -125,6 +127,27 @@ def exp_f64_is_common(x):
     return (float_bits(x) & ABS_MASK64) < COMMON_BITS64
 
 
+def exp_f64_wide(x):
+    # exp_f64 for |x| < 708, ±inf and NaN (missing values): the common path with the kernel's
+    # steps 1 and 5 for ±inf and NaN (set aside before any float op, x's bits or +0 after).
+    ix = float_bits(x)
+    ax = ix & ABS_MASK64
+    a = np.copysign(bits_float(max(ax, TINY_BITS64) if ax < INF_BITS64 else TINY_BITS64), x)
+    r, rl, k_bits = exp_reduce_dd(a)
+    s, t = exp_sum(r, rl, core_exp64_tail(r))
+    y = bits_float(float_bits(s + t) + (k_bits << 52))
+    if ax >= INF_BITS64:
+        fraction = ix & FRACTION_MASK64
+        keep = ((fraction | -fraction) >> 63) | ~(ix >> 63)
+        y = bits_float(ix & keep)
+    return y
+
+
+def exp_f64_is_wide(x):
+    # |x| < 708 or |x| >= inf: (ix - INF) mod 2^63 below 708 + 2^63 - INF, one compare
+    return ((float_bits(x) - INF_BITS64) & ABS_MASK64) < WIDE_LIMIT64
+
+
 SCAFFOLD = Scaffold(
     function="exp",
     variant="dd",
@@ -151,6 +174,10 @@ SCAFFOLD = Scaffold(
     common=CommonPath(exp_f64_common, exp_f64_is_common, (
         "Common path, |x| < 708: the kernel without the clamp to 746, the vscalefpd and the",
         "special-value select (the same operations on the same values).",
+    )),
+    wide=CommonPath(exp_f64_wide, exp_f64_is_wide, (
+        "Wide path, |x| < 708, ±inf and NaN (chunks with missing values): the kernel without the",
+        "clamp to 746 and the vscalefpd (the same operations on the same values).",
     )),
     feasible_ulp=0.6,
 )
