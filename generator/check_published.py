@@ -48,9 +48,9 @@ def verify_published(version: str | None, functions) -> int:
               f"{check.count_over_half_ulp:10d} {check.count_at_least_one_ulp:9d} {_summary(check)} {check.seconds:8.1f}  "
               f"{'FAIL: ' + '; '.join(problems) if problems else 'ok'}", flush=True)
         failures += [f"{function}: {p}" for p in problems]
-    print(f"total {time.perf_counter() - t0:.0f} s (differ u/v/s/c: inputs where the ufunc, a vectorised and a scalar "
-          f"@njit loop, and the common path (where there is one) differ from the kernel; symm, mono: violations; "
-          f"special: exact special values)")
+    print(f"total {time.perf_counter() - t0:.0f} s (differ u/v/s/c[/w]: inputs where the ufunc, a vectorised and a "
+          f"scalar @njit loop, the common path and the wide path (where there is one) differ from the kernel; symm, "
+          f"mono: violations; special: exact special values)")
     failures += verify_published64(version, functions, manifest)
     if failures:
         print("VERIFICATION FAILED:\n  " + "\n  ".join(failures))
@@ -83,9 +83,10 @@ def verify_published64(version: str, functions, manifest: dict) -> list[str]:
                 recorded["max_ulp"], recorded["worst_input"]):
             problems.append(f"differs from the manifest (max {recorded['max_ulp']:.4f} ULP at {recorded['worst_input']})")
         differ = "/".join(str(c["differ"]) for c in check.compilations.values())
+        letters = "/".join(name[0] for name in check.compilations)  # ufunc, kernel alone, common, wide path
         special = check.special_values
         print(f"{function + '_f64':8} max {check.max_ulp:.4f} ULP at {check.worst_input} ({check.peer}: "
-              f"{check.peer_max_ulp:.4f}) over {check.inputs_checked:,} inputs; differ u/k/c {differ}; special "
+              f"{check.peer_max_ulp:.4f}) over {check.inputs_checked:,} inputs; differ {letters} {differ}; special "
               f"{special['checked'] - len(special['failures'])}/{special['checked']}; {check.seconds:.1f} s  "
               f"{'FAIL: ' + '; '.join(problems) if problems else 'ok'}", flush=True)
         failures += [f"{function} float64: {p}" for p in problems]
