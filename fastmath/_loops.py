@@ -17,7 +17,7 @@ kernel of one published version, in blocks of ``BLOCK`` elements:
     a per-element reduction constant), and ``<function>_f32_is_common(x)``, that range. A
     block is split in chunks of CHUNK inputs (from its start): a chunk whose inputs are all
     common runs the common path, any other chunk the kernel, and where two chunks in a row
-    hold uncommon inputs the kernel runs from there to the block's end (``_run``: one zero
+    hold uncommon inputs the kernel runs from there to the block's end (``_chunk_runs``: one zero
     among 2048 inputs of log costs 64 inputs the kernel, not 2048; random bit patterns pay
     for two chunk tests per block, not one per chunk). On common inputs the two give the
     same bits (``make verify`` checks every float32 input both ways), so the result does
@@ -77,7 +77,7 @@ def _no_common_path(x):
 
 # Each loop's own globals replace these (compile_loop).
 KERNEL = COMMON = IS_COMMON = RUN = RUN_SPECULATIVE = RUN_IN_PLACE = BLOCKS = ALL_COMMON_INLINE = _no_common_path
-UNCOMMON = FIRST_CHUNK = COMMON_RUN = KERNEL_RUN = COMMON_RUN_IN_PLACE = KERNEL_RUN_IN_PLACE = _no_common_path
+UNCOMMON = FIRST_CHUNK = CHUNK_RUNS = COMMON_RUN = KERNEL_RUN = COMMON_RUN_IN_PLACE = KERNEL_RUN_IN_PLACE = _no_common_path
 WIDE = IS_WIDE = UNWIDE = WIDE_END = WIDE_RUN = WIDE_RUN_IN_PLACE = _no_common_path
 HAS_WIDE = False
 HAS_COMMON = False
@@ -174,28 +174,40 @@ def _kernel_run_in_place(x, start, stop):
         x[i] = KERNEL(x[i])
 
 
-def _run(x, y, count):
-    """y[i] = f(x[i]) for i < count (pointers, distinct arrays), CHUNK by CHUNK: the common
-    path on the runs of chunks whose inputs are all common, the kernel on the runs of the
-    others (an uncommon input costs its chunk the kernel, not its block: one zero among 2048
-    inputs of log ran the kernel on all 2048); whether every input was common. Each run is
-    a call of its own: a function holding both the common path and the kernel reloaded the
-    constants of both in every chunk (exp float64 ran at half speed)."""
+def _chunk_runs(x, y, count, in_place):
+    """y[i] = f(x[i]) for i < count (y is x when ``in_place``), CHUNK by CHUNK: the common
+    path on the runs of chunks whose inputs are all common, the wide path (if any) on runs of
+    chunks in its range, the kernel on the others (an uncommon input costs its chunk the
+    kernel, not its block: one zero among 2048 inputs of log ran the kernel on all 2048);
+    whether every input was common. Each run is a call of its own: a function holding both
+    the common path and the kernel reloaded the constants of both in every chunk (exp
+    float64 ran at half speed). In place, the runs are the one-pointer functions (LLVM
+    vectorises a loop over two pointers only behind a runtime no-overlap test, which in
+    place fails)."""
     if not HAS_COMMON:
-        KERNEL_RUN(x, y, 0, count)
+        if in_place:
+            KERNEL_RUN_IN_PLACE(x, 0, count)
+        else:
+            KERNEL_RUN(x, y, 0, count)
         return False
     all_common = True
     start = 0
     while start < count:
         stop = FIRST_CHUNK(x, start, count, False)  # the first chunk with an uncommon input
         if stop > start:
-            COMMON_RUN(x, y, start, stop)
+            if in_place:
+                COMMON_RUN_IN_PLACE(x, start, stop)
+            else:
+                COMMON_RUN(x, y, start, stop)
         if stop == count:
             break
         all_common = False
         if HAS_WIDE and UNWIDE(x, stop, min(stop + CHUNK, count)) == 0:
             start = WIDE_END(x, stop + CHUNK, count)
-            WIDE_RUN(x, y, stop, start)
+            if in_place:
+                WIDE_RUN_IN_PLACE(x, stop, start)
+            else:
+                WIDE_RUN(x, y, stop, start)
             continue
         # The kernel on that chunk, and on the rest of the block if the next chunk holds an
         # uncommon input too (random bit patterns: looking for common chunks among them cost
@@ -204,11 +216,23 @@ def _run(x, y, count):
         if FIRST_CHUNK(x, start, min(start + CHUNK, count), True) != start:
             start = count
             if stop == 0:  # (a loop here, not a call: 12% faster on random bits)
-                for i in range(count):
-                    y[i] = KERNEL(x[i])
+                if in_place:
+                    for i in range(count):
+                        x[i] = KERNEL(x[i])
+                else:
+                    for i in range(count):
+                        y[i] = KERNEL(x[i])
                 break
-        KERNEL_RUN(x, y, stop, start)
+        if in_place:
+            KERNEL_RUN_IN_PLACE(x, stop, start)
+        else:
+            KERNEL_RUN(x, y, stop, start)
     return all_common
+
+
+def _run(x, y, count):
+    """y[i] = f(x[i]) for i < count (pointers, distinct arrays): ``_chunk_runs``."""
+    return CHUNK_RUNS(x, y, count, False)
 
 
 def _run_speculative(x, y, count):
@@ -233,30 +257,8 @@ def _run_speculative(x, y, count):
 
 
 def _run_in_place(x, count):
-    """x[i] = f(x[i]) for i < count: ``_run`` with one pointer (LLVM vectorises a loop over
-    two pointers only behind a runtime no-overlap test, which in place fails)."""
-    if not HAS_COMMON:
-        KERNEL_RUN_IN_PLACE(x, 0, count)
-        return
-    start = 0
-    while start < count:
-        stop = FIRST_CHUNK(x, start, count, False)
-        if stop > start:
-            COMMON_RUN_IN_PLACE(x, start, stop)
-        if stop == count:
-            break
-        if HAS_WIDE and UNWIDE(x, stop, min(stop + CHUNK, count)) == 0:
-            start = WIDE_END(x, stop + CHUNK, count)
-            WIDE_RUN_IN_PLACE(x, stop, start)
-            continue
-        start = min(stop + CHUNK, count)
-        if FIRST_CHUNK(x, start, min(start + CHUNK, count), True) != start:
-            start = count
-            if stop == 0:
-                for i in range(count):
-                    x[i] = KERNEL(x[i])
-                break
-        KERNEL_RUN_IN_PLACE(x, stop, start)
+    """x[i] = f(x[i]) for i < count: ``_chunk_runs`` with one pointer."""
+    CHUNK_RUNS(x, x, count, True)
 
 
 def _blocks(src, dst, n, src_step, dst_step):
@@ -382,10 +384,12 @@ def _namespace(kernel, common, is_common, cache_name, options, dtype: str = "flo
                            ("BLOCKS", _blocks)):
         block_function = _instance(template, namespace, f"{template.__name__.lstrip('_')}_{suffix}")
         namespace[name] = numba.njit(**options)(block_function)
-    # The same test inlined by Numba into the loop itself (its small calls make no calls)
-    # and into the speculative run (its first chunk).
+    # The range tests, inlined by Numba into the loop itself (its small calls make no calls)
+    # and into the block functions; and the chunk-run driver, inlined into ``_run`` and
+    # ``_run_in_place`` (one driver for two and one pointers).
     for name, template in (("UNCOMMON", _uncommon), ("UNWIDE", _unwide), ("FIRST_CHUNK", _first_chunk),
-                           ("WIDE_END", _wide_end), ("ALL_COMMON_INLINE", _all_common)):
+                           ("WIDE_END", _wide_end), ("ALL_COMMON_INLINE", _all_common),
+                           ("CHUNK_RUNS", _chunk_runs)):
         namespace[name] = numba.njit(inline="always", **options)(
             _instance(template, namespace, f"{template.__name__.lstrip('_')}_inline_{suffix}"))
     return namespace
