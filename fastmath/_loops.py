@@ -22,12 +22,16 @@ kernel of one published version, in blocks of ``BLOCK`` elements:
     for two chunk tests per block, not one per chunk). On common inputs the two give the
     same bits (``make verify`` checks every float32 input both ways), so the result does
     not depend on how an array is split, and it equals the kernel's inlined in @njit code;
-  * on x86-64, contiguous calls above SMALL elements (not in place, up to SPECULATE_BYTES) run the common path
-    speculatively, on blocks of SPECULATIVE_BLOCK: the range test rides along in the same
-    vectorised loop instead of a pass before it (which cost 8-18% of the time at 2^16), and
-    a block that held an uncommon input after all has the floating-point flags of that run
-    undone (MXCSR restored) and is computed again chunk by chunk. After a failed block the
-    loop tests blocks first again, until RESPECULATE of them in a row were common (``_blocks``).
+  * on x86-64, contiguous calls above SMALL elements (not in place, up to SPECULATE_BYTES)
+    run the common path speculatively, on blocks of SPECULATIVE_BLOCK: the range test rides
+    along in the same vectorised loop instead of a pass before it (which cost 8-18% of the
+    time at 2^16). A block that held an uncommon input after all keeps the common path's
+    results on its chunks of common inputs and computes only the other chunks again
+    (``_fix_up``), when the common path raised no floating-point flag on its uncommon inputs
+    (float64 exp on NaN); if it did, the flags are undone (MXCSR restored) and the whole
+    block is computed again chunk by chunk. The next block speculates too if the mended
+    block had at most one uncommon chunk in SPARSE; else the loop tests blocks first, until
+    RESPECULATE of them in a row were common (``_blocks``).
 
 Numba caches a closure under a hash of its cell contents, and a dispatcher pickles
 differently in every process, so a loop closing over its kernel would compile again in
@@ -54,13 +58,15 @@ from ._ops import (address_of, data_address, float32_pointer, float64_pointer, f
 
 BLOCK = 512  # elements per block: one common-path decision, and the strided loop's buffer
 CHUNK = 64  # elements per step of the common-path test
-# The common path runs speculatively (``_run``) where the floating-point flags it may raise
+# The common path runs speculatively (``_run_speculative``) where the floating-point flags it may raise
 # on an uncommon input can be undone: x86-64's MXCSR.
 SPECULATE = platform.machine().lower() in ("x86_64", "amd64")
 SPECULATIVE_BLOCK = 2048  # elements per speculative run (reading MXCSR costs ~5 ns)
+SPARSE = 8  # after a mended speculative block with up to one uncommon chunk in SPARSE, the next speculates
 RESPECULATE = 8  # common tested blocks in a row after which speculation resumes
 SPECULATE_BYTES = 8 << 20  # calls with more input bytes than this test their blocks first
 SMALL = 1024  # up to this many contiguous elements (not in place), the ufunc loop runs the kernel itself
+FLAGS = 0x1D  # MXCSR's invalid, divide-by-zero, overflow and underflow flags (numpy's; not inexact, denormal)
 _uncached = itertools.count()  # names the loops compiled without a cache name
 # The kernels' own compile options, explicit: numpy's error model (no exception checks in the
 # loop), and no fastmath flags whoever compiles first (a loop first built inside a
@@ -77,6 +83,7 @@ def _no_common_path(x):
 
 # Each loop's own globals replace these (compile_loop).
 KERNEL = COMMON = IS_COMMON = RUN = RUN_SPECULATIVE = RUN_IN_PLACE = BLOCKS = ALL_COMMON_INLINE = _no_common_path
+FIX_UP = _no_common_path
 UNCOMMON = FIRST_CHUNK = CHUNK_RUNS = COMMON_RUN = KERNEL_RUN = COMMON_RUN_IN_PLACE = KERNEL_RUN_IN_PLACE = _no_common_path
 WIDE = IS_WIDE = UNWIDE = WIDE_END = WIDE_RUN = WIDE_RUN_IN_PLACE = _no_common_path
 HAS_WIDE = False
@@ -174,40 +181,40 @@ def _kernel_run_in_place(x, start, stop):
         x[i] = KERNEL(x[i])
 
 
-def _chunk_runs(x, y, count, in_place):
+def _chunk_runs(x, y, count, in_place, done):
     """y[i] = f(x[i]) for i < count (y is x when ``in_place``), CHUNK by CHUNK: the common
-    path on the runs of chunks whose inputs are all common, the wide path (if any) on runs of
-    chunks in its range, the kernel on the others (an uncommon input costs its chunk the
-    kernel, not its block: one zero among 2048 inputs of log ran the kernel on all 2048);
-    whether every input was common. Each run is a call of its own: a function holding both
-    the common path and the kernel reloaded the constants of both in every chunk (exp
-    float64 ran at half speed). In place, the runs are the one-pointer functions (LLVM
-    vectorises a loop over two pointers only behind a runtime no-overlap test, which in
-    place fails)."""
+    path on the runs of chunks whose inputs are all common (unless ``done``: the common
+    path's results are in y already), the wide path (if any) on runs of chunks in its range,
+    the kernel on the others (an uncommon input costs its chunk the kernel, not its block:
+    one zero among 2048 inputs of log ran the kernel on all 2048); how many chunks did not
+    run the common path. Each run is a call of its own: a function holding both the common
+    path and the kernel reloaded the constants of both in every chunk (exp float64 ran at
+    half speed). In place, the runs are the one-pointer functions (LLVM vectorises a loop
+    over two pointers only behind a runtime no-overlap test, which in place fails)."""
     if not HAS_COMMON:
         if in_place:
             KERNEL_RUN_IN_PLACE(x, 0, count)
         else:
             KERNEL_RUN(x, y, 0, count)
-        return False
-    all_common = True
+        return (count + CHUNK - 1) // CHUNK
+    uncommon = 0
     start = 0
     while start < count:
         stop = FIRST_CHUNK(x, start, count, False)  # the first chunk with an uncommon input
-        if stop > start:
+        if stop > start and not done:
             if in_place:
                 COMMON_RUN_IN_PLACE(x, start, stop)
             else:
                 COMMON_RUN(x, y, start, stop)
         if stop == count:
             break
-        all_common = False
         if HAS_WIDE and UNWIDE(x, stop, min(stop + CHUNK, count)) == 0:
             start = WIDE_END(x, stop + CHUNK, count)
             if in_place:
                 WIDE_RUN_IN_PLACE(x, stop, start)
             else:
                 WIDE_RUN(x, y, stop, start)
+            uncommon += (start - stop + CHUNK - 1) // CHUNK
             continue
         # The kernel on that chunk, and on the rest of the block if the next chunk holds an
         # uncommon input too (random bit patterns: looking for common chunks among them cost
@@ -222,26 +229,29 @@ def _chunk_runs(x, y, count, in_place):
                 else:
                     for i in range(count):
                         y[i] = KERNEL(x[i])
-                break
+                return (count + CHUNK - 1) // CHUNK
         if in_place:
             KERNEL_RUN_IN_PLACE(x, stop, start)
         else:
             KERNEL_RUN(x, y, stop, start)
-    return all_common
+        uncommon += (start - stop + CHUNK - 1) // CHUNK
+    return uncommon
 
 
 def _run(x, y, count):
-    """y[i] = f(x[i]) for i < count (pointers, distinct arrays): ``_chunk_runs``."""
-    return CHUNK_RUNS(x, y, count, False)
+    """y[i] = f(x[i]) for i < count (pointers, distinct arrays): ``_chunk_runs``; how many
+    chunks did not run the common path."""
+    return CHUNK_RUNS(x, y, count, False, False)
 
 
 def _run_speculative(x, y, count):
-    """``_run``, with the test riding along: when the first CHUNK inputs are common, the
-    common path runs on all of them and the range test is part of the same vectorised loop
-    (a test pass before it cost 8-18% of the time at 2^16). If some input was not common
-    after all, the floating-point flags the common path raised are undone (MXCSR as it was
-    before, ``_ops.fp_status``) and ``_run`` computes the block again; whether the common path
-    ran. A block of random bit patterns fails the first test and goes to ``_run`` at once."""
+    """y[i] = f(x[i]) for i < count (distinct arrays), the common path run speculatively:
+    when the first CHUNK inputs are common, the common path runs on all of them with the
+    range test riding along in the same vectorised loop (a test pass before it cost 8-18% of
+    the time at 2^16), and ``_fix_up`` mends the chunks of uncommon inputs, if any. A block
+    of random bit patterns fails the first test and goes to ``_run`` at once. How many
+    chunks did not run the common path, if the common path's results were kept (``_fix_up``);
+    -1 if the block ran again or was not tried."""
     if ALL_COMMON_INLINE(x, min(count, CHUNK)):
         status = fp_status()
         bad = np.int32(0)
@@ -250,15 +260,30 @@ def _run_speculative(x, y, count):
             y[i] = COMMON(v)
             bad = max(bad, np.int32(not IS_COMMON(v)))
         if bad == 0:
-            return True
-        set_fp_status(status)
+            return 0
+        return FIX_UP(x, y, count, status)
     RUN(x, y, count)
-    return False
+    return -1
+
+
+def _fix_up(x, y, count, status):
+    """After a speculative run of the common path that met uncommon inputs (MXCSR was
+    ``status`` before it): if the common path raised no flag on them (none of numpy's four
+    flags is new), its results on the chunks of common inputs stand and only the other
+    chunks run again (one NaN among 2048 float64 inputs of exp costs a test pass and one
+    chunk, not the block again): how many chunks did not run the common path. If it did,
+    the flags are undone and the whole block runs again: -1."""
+    if (fp_status() & ~status & FLAGS) == 0:
+        return CHUNK_RUNS(x, y, count, False, True)
+    set_fp_status(status)
+    RUN(x, y, count)
+    return -1
 
 
 def _run_in_place(x, count):
-    """x[i] = f(x[i]) for i < count: ``_chunk_runs`` with one pointer."""
-    CHUNK_RUNS(x, x, count, True)
+    """x[i] = f(x[i]) for i < count: ``_chunk_runs`` with one pointer; how many chunks did
+    not run the common path."""
+    return CHUNK_RUNS(x, x, count, True, False)
 
 
 def _blocks(src, dst, n, src_step, dst_step):
@@ -269,10 +294,11 @@ def _blocks(src, dst, n, src_step, dst_step):
             for start in range(0, n, BLOCK):
                 RUN_IN_PLACE(POINTER(src, ITEMSIZE * start), min(BLOCK, n - start))
             return
-        # Speculative blocks while they succeed; after one fails (an input with an uncommon
-        # value every few thousand: log of counts with zeros), tested blocks, until
-        # RESPECULATE of them in a row were common: no block pays for both paths again and
-        # again.
+        # Speculative blocks while they succeed, or fail on few chunks and are mended (float64
+        # exp of data with a NaN every few thousand); after another failed block (log of
+        # counts with zeros: the common path raised a flag on them, so the block ran twice),
+        # tested blocks, until RESPECULATE of them in a row were common: no block pays for
+        # both paths again and again.
         # (Not above SPECULATE_BYTES of input: out of cache, from 2^22 float32, the common
         # path alone ran 20% slower than the test pass and the common path after it, the
         # test having fetched the block; prefetching the next block cost more in cache.)
@@ -284,11 +310,12 @@ def _blocks(src, dst, n, src_step, dst_step):
             x, y = POINTER(src, ITEMSIZE * start), POINTER(dst, ITEMSIZE * start)
             if speculate:
                 count = min(SPECULATIVE_BLOCK, n - start)
-                speculate = RUN_SPECULATIVE(x, y, count)
+                uncommon = RUN_SPECULATIVE(x, y, count)
+                speculate = uncommon >= 0 and uncommon * SPARSE <= (count + CHUNK - 1) // CHUNK
                 clean = 0
             else:
                 count = min(BLOCK, n - start)
-                clean = clean + 1 if RUN(x, y, count) else 0
+                clean = clean + 1 if RUN(x, y, count) == 0 else 0
                 speculate = may_speculate and clean >= RESPECULATE
             start += count
     elif dst_contiguous:  # gathered into the output, computed there in place
@@ -380,7 +407,8 @@ def _namespace(kernel, common, is_common, cache_name, options, dtype: str = "flo
                            ("KERNEL_RUN", _kernel_run), ("COMMON_RUN_IN_PLACE", _common_run_in_place),
                            ("WIDE_RUN_IN_PLACE", _wide_run_in_place),
                            ("KERNEL_RUN_IN_PLACE", _kernel_run_in_place), ("RUN", _run),
-                           ("RUN_SPECULATIVE", _run_speculative), ("RUN_IN_PLACE", _run_in_place),
+                           ("RUN_SPECULATIVE", _run_speculative), ("FIX_UP", _fix_up),
+                           ("RUN_IN_PLACE", _run_in_place),
                            ("BLOCKS", _blocks)):
         block_function = _instance(template, namespace, f"{template.__name__.lstrip('_')}_{suffix}")
         namespace[name] = numba.njit(**options)(block_function)

@@ -128,14 +128,16 @@ def _is_small(x):
 COMMON, WIDE, KERNEL = 0, 1, 2  # the paths of _paths (and the kinds of input they are for)
 
 
-def _paths(kind, contiguous=True, has_wide=False):
+def _paths(kind, contiguous=True, has_wide=False, flags=False):
     """The path (COMMON, WIDE or KERNEL) a call on contiguous elements (not in place) runs for
     each, given each input's kind (COMMON: in the common path's range; WIDE: in the wide
     path's only; KERNEL: in neither): ``_loops._blocks``' rule, restated. Up to SMALL
-    elements: one tested block. Above: speculative blocks of SPECULATIVE_BLOCK while they
-    hold only common inputs (one whose first CHUNK inputs hold an uncommon one is not tried),
-    then tested blocks of BLOCK until RESPECULATE in a row were common. Strided and in place:
-    tested blocks of BLOCK. A block with an uncommon input is taken CHUNK inputs at a time
+    elements: one block. Above: speculative blocks of SPECULATIVE_BLOCK while they hold only
+    common inputs, or are mended with at most one chunk in SPARSE not on the common path (a
+    block whose first CHUNK inputs hold an uncommon one is not tried; one is not mended if
+    the common path raises a flag on uncommon inputs, ``flags``), then tested blocks of BLOCK
+    until RESPECULATE in a row were common. Whether speculative, mended or tested, a block's
+    chunks run the same paths. Strided and in place: blocks of BLOCK. A block with an uncommon input is taken CHUNK inputs at a time
     from its start: the common path on a chunk of common inputs; the wide path on a chunk of
     wide-range inputs and on the chunks after it until one is all common or holds an input
     out of the wide range; the kernel on a chunk with such an input, and on the rest of the
@@ -162,7 +164,8 @@ def _paths(kind, contiguous=True, has_wide=False):
                 break
             path[chunk] = KERNEL
             start = chunk.stop
-        return (kind[block] == COMMON).all()
+        return len(range(block.start, block.stop, _loops.CHUNK)) - sum(
+            (path[i:min(i + _loops.CHUNK, block.stop)] == COMMON).all() for i in range(block.start, block.stop, _loops.CHUNK))
 
     if contiguous and n <= _loops.SMALL:
         mark(slice(0, n))
@@ -171,22 +174,25 @@ def _paths(kind, contiguous=True, has_wide=False):
     while start < n:
         size = _loops.SPECULATIVE_BLOCK if speculate else _loops.BLOCK
         block = slice(start, min(start + size, n))
-        common = mark(block)
+        uncommon = mark(block)  # the chunks that did not run the common path
         if speculate:
-            speculate, clean = common, 0
+            tried = (kind[block.start:block.start + _loops.CHUNK] == COMMON).all()
+            mended = tried and not (flags and uncommon)
+            chunks = len(range(block.start, block.stop, _loops.CHUNK))
+            speculate, clean = mended and uncommon * _loops.SPARSE <= chunks, 0
         else:
-            clean = clean + 1 if common else 0
+            clean = clean + 1 if uncommon == 0 else 0
             speculate = contiguous and _loops.SPECULATE and clean >= _loops.RESPECULATE
         start = block.stop
     return path
 
 
-def _common_blocks(n, uncommon, contiguous=True):
+def _common_blocks(n, uncommon, contiguous=True, flags=False):
     """Which of n elements run the common path, given the positions of the uncommon inputs
-    (no wide path)."""
+    (no wide path; ``flags``: the common path raises a flag on them)."""
     kind = np.full(n, COMMON)
     kind[list(uncommon)] = KERNEL
-    return _paths(kind, contiguous) == COMMON
+    return _paths(kind, contiguous, flags=flags) == COMMON
 
 
 @pytest.mark.parametrize("n", (100, _loops.BLOCK, _loops.BLOCK + 100, _loops.SMALL, 3 * _loops.BLOCK + 7,
@@ -287,15 +293,40 @@ def test_speculative_blocks_undo_the_flags_of_their_common_path():
     with np.errstate(all="call", call=lambda kind, flag: raised.append(kind)):
         y = ufunc(x)
     assert raised == [] and y[late] == 6.0
-    assert np.array_equal(y != 2 * x, _common_blocks(n, [late]))
+    assert np.array_equal(y != 2 * x, _common_blocks(n, [late], flags=True))
     x[100] = 1e20  # the kernel's own overflow, in the first block (whose speculation fails too),
     with np.errstate(all="call", call=lambda kind, flag: raised.append(kind)):  # survives the later undo
         y = ufunc(x)
     assert raised == ["overflow"] and y[100] == np.inf
-    marked = _common_blocks(n, [100, late])
+    marked = _common_blocks(n, [100, late], flags=True)
     ran_common = y != 2 * x
     ran_common[100] = False  # (inf: the kernel's x * x, not 2 x)
     assert np.array_equal(ran_common, marked) and marked[spec:late - 100].all() and not marked[late]
+
+
+@pytest.mark.skipif(not _loops.SPECULATE, reason="speculation runs on x86-64 only")
+@pytest.mark.parametrize("n", (2 * _loops.SPECULATIVE_BLOCK, 3 * _loops.SPECULATIVE_BLOCK + 5))
+def test_speculative_blocks_mend_only_the_chunks_of_uncommon_inputs(n):
+    # A common path that raises no flag on uncommon inputs: a failed speculation keeps its
+    # results on the chunks of common inputs, and the flags the kernel raises on the others;
+    # the block after a mended one speculates too (the kernel then runs to its end, not to a
+    # tested block's, from two uncommon chunks in a row).
+    compiled = _loops.compile_loop(_raising_kernel, _marked, _is_small, options={"error_model": "numpy"})
+    ufunc = make_ufunc("exp", _raising_kernel, float64_kernel("exp"), "", loop32=compiled)
+    x = np.full(n, 0.25, np.float32)
+    spec = _loops.SPECULATIVE_BLOCK
+    huge, uncommon = n // 2 + 3, [n // 3 + 100, spec + 300, spec + 364, n - 1]
+    x[uncommon] = 3.0
+    for flagged in (False, True):
+        if flagged:
+            x[huge] = 1e20  # the kernel overflows on it
+        raised = []
+        with np.errstate(all="call", call=lambda kind, flag: raised.append(kind)):
+            y = ufunc(x)
+        assert raised == (["overflow"] if flagged else [])
+        ran_common = (y != 2 * x) & ~np.isinf(y)  # (inf: the kernel's x * x, not 2 x)
+        assert np.array_equal(ran_common, _common_blocks(n, uncommon + [huge] * flagged))
+        assert np.isinf(y[huge]) == flagged
 
 
 def test_common_path_needs_both_parts():
