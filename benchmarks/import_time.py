@@ -11,6 +11,7 @@ SNIPPETS = {
     "import fastmath": "import fastmath",
     "import fastmath; fastmath.exp (warm cache)": "import fastmath; fastmath.exp",
     "import fastmath; all four (warm cache)": "import fastmath; [getattr(fastmath, f) for f in ('exp','log','sin','erf')]",
+    "import fastmath; all five, cos too (warm cache)": "import fastmath; [getattr(fastmath, f) for f in fastmath.FUNCTIONS]",
 }
 
 

@@ -63,9 +63,14 @@ def _refresh_numba():
     for that compilation ("Unknown attribute 'exp' of type Module(fastmath)"). Refreshing is
     cheap (only new registrations are installed) and also what Numba does itself mid-typing.
     The njit, vectorize and ufunc-builder targets all share the CPU target's contexts.
+    Before Numba's first refresh (nothing compiled yet in this process) there is nothing to
+    do: that refresh, when a compilation starts, installs every registration, ours included;
+    and it imports Numba's lowering modules, 0.15 s that a user of the ufuncs alone never
+    needs.
     """
     from numba.core.registry import cpu_target
-    cpu_target.target_context.refresh()  # refreshes cpu_target.typing_context too
+    if cpu_target.target_context._registries or cpu_target.typing_context._registries:
+        cpu_target.target_context.refresh()  # refreshes cpu_target.typing_context too
 
 
 class _FunctionImporter:

@@ -52,6 +52,7 @@ import numba
 import numpy as np
 from numba import types
 
+from . import _objcache
 from ._kernels import kernel_name
 from ._ops import (address_of, data_address, float32_pointer, float64_pointer, fp_status, set_fp_status,
                    stack_float32, stack_float64)
@@ -369,11 +370,16 @@ def compile_loop(kernel, common=None, is_common=None, cache_name: str | None = N
     ``kernel``, with the common path ``common`` on blocks where ``is_common`` holds for every
     input (both or neither); compiled with ``options`` (default ``OPTIONS``).
     Cached on disk under ``cache_name`` (which must name the kernels' code: a published
-    version's function and a hash of its source), compiled in-process without one."""
+    version's function and a hash of its source) as object code (``_objcache``: loaded
+    without Numba's typing), compiled in-process without one."""
     options = options or OPTIONS
     namespace = _namespace(kernel, common, is_common, cache_name, options, dtype)
-    loop = _instance(_loop, namespace, f"{dtype}_loop_{namespace['SUFFIX']}")
-    return numba.cfunc(SIGNATURE, nopython=True, cache=cache_name is not None, **options)(loop)
+    name = f"{dtype}_loop_{namespace['SUFFIX']}"
+    loop = _instance(_loop, namespace, name)
+    if cache_name is None:
+        return numba.cfunc(SIGNATURE, nopython=True, **options)(loop)
+    return _objcache.load_or_compile(loop, SIGNATURE, options, name,
+                                     lambda: numba.cfunc(SIGNATURE, nopython=True, **options)(loop))
 
 
 def _instance(template, namespace: dict, qualname: str):
