@@ -1,5 +1,5 @@
-"""Arrays of 64 to 4096 float32 (or float64) elements (the sizes between the ~200 ns call cost and the
-compute-bound sizes): fastmath against its peer, interleaved in one process
+"""Arrays of 16 to 4096 float32 (or float64) elements, powers of two and others (the sizes
+between the ~200 ns call cost and the compute-bound sizes): fastmath against its peer, interleaved in one process
 (``generator.measure.median_ns_per_element``, 1001 repeats, the function's bench inputs,
 ``out=`` given), as peer / fastmath (> 1: fastmath faster), each cell the median of 3 runs:
 
@@ -13,7 +13,7 @@ import fastmath
 from fastmath.contract import FUNCTIONS
 from generator.measure import median_ns_per_element, peer, sample_inputs
 
-SIZES = (16, 64, 256, 512, 1024, 2048, 4096)
+SIZES = (16, 63, 64, 100, 256, 512, 1000, 1024, 2048, 4096)
 
 
 def main(runs: int = 3, repeats: int = 1001, dtype=np.float32):

@@ -249,3 +249,16 @@ def test_exp_rounds_subnormal_results_once():
                 fastmath.exp(np.full(n, v))
     with np.errstate(all="raise"):
         assert fastmath.exp(np.full(64, -708.39))[0] > 2.0**-1022  # normal: no flag
+
+
+@pytest.mark.parametrize("function", WITH_KERNEL)
+@pytest.mark.parametrize("n", [13, 71, 1000, 1031, 3003])
+def test_ufunc_float64_tails_give_the_kernel_bits(function, n):
+    # Common inputs whose count leaves a tail (computed as one overlapping vector), then
+    # special values in the tail.
+    f = getattr(fastmath, function)
+    x = np.random.default_rng(n).uniform(-3.0, 3.0, n)
+    np.testing.assert_array_equal(bits(f(x)), bits(one_by_one(function, x)))
+    x[-3:] = [np.nan, np.inf, 1e300]
+    with np.errstate(all="ignore"):
+        np.testing.assert_array_equal(bits(f(x)), bits(one_by_one(function, x)))

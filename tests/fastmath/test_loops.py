@@ -332,3 +332,18 @@ def test_speculative_blocks_mend_only_the_chunks_of_uncommon_inputs(n):
 def test_common_path_needs_both_parts():
     with pytest.raises(ValueError, match="both"):
         _loops.compile_loop(_plain, _marked, None)
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+@pytest.mark.parametrize("n", (21, 63, 100, 1000, 1087, 3001))
+def test_a_tail_computed_as_one_overlapping_vector_gives_the_kernel_bits(function, n):
+    # Common inputs (the small path's and the speculative blocks' vector body and tail), then
+    # an uncommon bit pattern in the tail (a failed speculation mends the tail's chunk).
+    ufunc = getattr(fastmath, function)
+    x = np.random.default_rng(n).uniform(0.5, 2.0, n).astype(np.float32)
+    assert np.array_equal(ufunc(x).view(np.uint32), _expected(function, x).view(np.uint32))
+    for seed in range(3):
+        x[n - 1 - seed] = _inputs(1, seed)[0]
+        with np.errstate(all="ignore"):
+            got = ufunc(x)
+        assert np.array_equal(got.view(np.uint32), _expected(function, x).view(np.uint32))
