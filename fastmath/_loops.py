@@ -403,10 +403,13 @@ def compile_loop(kernel, common=None, is_common=None, cache_name: str | None = N
     namespace = _namespace(kernel, common, is_common, cache_name, options, dtype)
     name = f"{dtype}_loop_{namespace['SUFFIX']}"
     loop = _instance(_loop, namespace, name)
-    if cache_name is None:
+
+    def compile_cfunc():
         return numba.cfunc(SIGNATURE, nopython=True, **options)(loop)
-    return _objcache.load_or_compile(loop, SIGNATURE, options, name,
-                                     lambda: numba.cfunc(SIGNATURE, nopython=True, **options)(loop))
+
+    if cache_name is None:
+        return compile_cfunc()
+    return _objcache.load_or_compile(loop, SIGNATURE, options, name, compile_cfunc)
 
 
 def _instance(template, namespace: dict, qualname: str):
@@ -425,10 +428,10 @@ def _namespace(kernel, common, is_common, cache_name, options, dtype: str = "flo
     wide, is_wide = wide_path_of(kernel) if common is not None else (None, None)
     namespace = dict(_loop.__globals__)
     itemsize, pointer, stack = _TYPES[dtype]
-    namespace.update(VECTOR=64 // itemsize)
     namespace.update(KERNEL=kernel, COMMON=common or kernel, IS_COMMON=is_common or _no_common_path,
                      HAS_COMMON=common is not None, WIDE=wide or kernel, IS_WIDE=is_wide or _no_common_path,
-                     HAS_WIDE=wide is not None, ITEMSIZE=itemsize, POINTER=pointer, STACK=stack)
+                     HAS_WIDE=wide is not None, ITEMSIZE=itemsize, VECTOR=64 // itemsize, POINTER=pointer,
+                     STACK=stack)
     # The block functions stay functions of their own (Numba does not inline them, nor
     # here LLVM): each loop then gets the registers to itself and keeps the kernel's
     # constants there (inlined into one function with the block loop, the loops reloaded

@@ -65,19 +65,30 @@ def _key(name: str, signature, options: dict, codegen) -> str:
     import llvmlite
     import numba
 
-    here = Path(__file__).parent
     parts = [str(FORMAT), name, str(signature), repr(sorted(options.items())), numba.__version__,
-             llvmlite.__version__, repr(codegen.magic_tuple())]
-    parts += [(here / source).read_text() for source in SOURCES]
+             llvmlite.__version__, repr(codegen.magic_tuple()), _sources_digest()]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
 @functools.cache
+def _sources_digest() -> str:
+    """The hash of SOURCES, read once per process (every loop's key holds it)."""
+    here = Path(__file__).parent
+    return hashlib.sha256("\0".join((here / source).read_text() for source in SOURCES).encode()).hexdigest()
+
+
+_directories: dict[str, Path] = {}  # source file -> Numba's cache directory for it
+
+
 def _directory(pyfunc) -> Path:
-    """Numba's cache directory for the module that defines ``pyfunc``."""
+    """Numba's cache directory for the module that defines ``pyfunc``: one per source file
+    (Numba's locator checks the directory is writable with a file of its own), found once."""
     from numba.core.caching import FunctionCache
 
-    return Path(FunctionCache(pyfunc)._cache_path)
+    filename = pyfunc.__code__.co_filename
+    if filename not in _directories:
+        _directories[filename] = Path(FunctionCache(pyfunc)._cache_path)
+    return _directories[filename]
 
 
 def _load(path: Path, key: str, codegen) -> CachedLoop | None:
@@ -88,9 +99,7 @@ def _load(path: Path, key: str, codegen) -> CachedLoop | None:
             return None
         library = codegen.unserialize_library(payload)
         return CachedLoop(library.get_pointer_to_function(wrapper), library)
-    except FileNotFoundError:
-        return None
-    except Exception:  # a truncated or foreign file: compiled again, and replaced
+    except Exception:  # none yet, or a truncated or foreign file: compiled (again), and saved
         return None
 
 

@@ -6,34 +6,13 @@ import textwrap
 
 from .test_import_forms import run_fresh
 
-TOY = '''
-import numba
-import numpy as np
-from fastmath._ops import float_bits
-
-
-@numba.njit(error_model="numpy")
-def plain(x):
-    return x * np.float32(2.0)
-
-
-@numba.njit(error_model="numpy")
-def marked(x):
-    return np.nextafter(x * np.float32(2.0), np.float32(np.inf))
-
-
-@numba.njit(error_model="numpy")
-def is_small(x):
-    return (float_bits(x) & 0x7FFFFFFF) < 0x3F800000
-'''
-
+# test_loops' toy kernel (2x), its common path one ULP up, on |x| < 1.
 RUN = '''
 import ctypes, hashlib, sys
-sys.path.insert(0, {directory!r})
-import toy_kernels
 from fastmath import _loops
-loop = _loops.compile_loop(toy_kernels.plain, toy_kernels.marked, toy_kernels.is_small,
-                           cache_name="objcache_test", options={{"error_model": "numpy"}})
+from tests.fastmath.test_loops import _is_small, _marked, _plain
+loop = _loops.compile_loop(_plain, _marked, _is_small, cache_name="objcache_test",
+                           options={"error_model": "numpy"})
 x = np.linspace(-3, 3, 5000).astype(np.float32)
 x[1234] = np.nan
 y = np.empty_like(x)
@@ -49,23 +28,22 @@ print(type(loop).__name__, "numba.np.arraymath" in sys.modules, hashlib.sha256(y
 '''
 
 
-def _run(tmp_path, cache):
-    out = run_fresh(RUN.format(directory=str(tmp_path)), env={"NUMBA_CACHE_DIR": str(cache)})
+def _run(cache):
+    out = run_fresh(RUN, env={"NUMBA_CACHE_DIR": str(cache)})
     assert out.returncode == 0 and out.stdout.strip().endswith("OK"), out.stderr[-3000:]
     return out.stdout.split()[:3]
 
 
 def test_a_loop_compiles_once_then_loads_without_numba_typing(tmp_path):
-    (tmp_path / "toy_kernels.py").write_text(TOY)
     cache = tmp_path / "cache"
-    kind, typed, bits = _run(tmp_path, cache)
+    kind, typed, bits = _run(cache)
     assert kind == "CFunc"  # compiled: Numba's typing ran
     files = list(cache.rglob("fastmath-loop-*objcache_test*.nbo"))
     assert len(files) == 1 and files[0].stat().st_size > 0
-    assert _run(tmp_path, cache) == ["CachedLoop", "False", bits]  # loaded: no typing, same bits
+    assert _run(cache) == ["CachedLoop", "False", bits]  # loaded: no typing, same bits
     files[0].write_bytes(files[0].read_bytes()[:100])  # a damaged file: compiled again, replaced
-    assert _run(tmp_path, cache) == ["CFunc", "True", bits]
-    assert _run(tmp_path, cache) == ["CachedLoop", "False", bits]
+    assert _run(cache) == ["CFunc", "True", bits]
+    assert _run(cache) == ["CachedLoop", "False", bits]
     assert not list(cache.rglob("*.tmp"))
 
 
