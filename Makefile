@@ -23,8 +23,12 @@ reals: $(STAMP)
 verify: $(STAMP)
 	$(PY) -m generator verify
 
+# Test files run whole on TEST_WORKERS processes (--dist loadfile: a file's cases share one
+# process, its compiled loops and cache files).
+TEST_WORKERS ?= 2
+
 test-fast: $(STAMP)
-	$(PY) -m pytest -q tests
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile tests
 
 test: test-fast verify
 

@@ -125,6 +125,15 @@ def _is_small(x):
     return (float_bits(x) & 0x7FFFFFFF) < 0x3F800000  # |x| < 1
 
 
+@functools.cache
+def _toy_ufunc(kernel, common):
+    """A float32 ufunc whose loop runs the toy ``kernel`` with the common path ``common`` on
+    |x| < 1 (and the wide path defined next to ``kernel``, if any): compiled once per process,
+    not per test case (10 s each)."""
+    compiled = _loops.compile_loop(kernel, common, _is_small, options={"error_model": "numpy"})
+    return make_ufunc("exp", kernel, float64_kernel("exp"), "", loop32=compiled)
+
+
 COMMON, WIDE, KERNEL = 0, 1, 2  # the paths of _paths (and the kinds of input they are for)
 
 
@@ -199,8 +208,7 @@ def _common_blocks(n, uncommon, contiguous=True, flags=False):
                                _loops.SPECULATIVE_BLOCK + 3, 7 * _loops.SPECULATIVE_BLOCK + 5))
 @pytest.mark.parametrize("where", ("third", "first chunk", "two", "adjacent chunks"))
 def test_common_path_runs_on_blocks_of_common_inputs_only(n, where):
-    compiled = _loops.compile_loop(_plain, _marked, _is_small, options={"error_model": "numpy"})
-    ufunc = make_ufunc("exp", _plain, float64_kernel("exp"), "", loop32=compiled)
+    ufunc = _toy_ufunc(_plain, _marked)
     x = np.full(n, 0.5, np.float32)
     # uncommon inputs: their blocks run the kernel, the others the common path
     uncommon = {"third": [n // 3], "first chunk": [5], "two": [n // 3, n - 2],
@@ -238,8 +246,7 @@ def _doubling_is_wide(x):
 @pytest.mark.parametrize("layout", ("sparse", "dense wide", "wide then kernel", "mixed"))
 def test_wide_path_runs_on_chunks_in_its_range(n, layout):
     assert _loops.wide_path_of(_doubling) == (_doubling_wide, _doubling_is_wide)
-    compiled = _loops.compile_loop(_doubling, _marked, _is_small, options={"error_model": "numpy"})
-    ufunc = make_ufunc("exp", _doubling, float64_kernel("exp"), "", loop32=compiled)
+    ufunc = _toy_ufunc(_doubling, _marked)
     rng = np.random.default_rng(n)
     kind = np.full(n, COMMON)
     if layout == "sparse":
@@ -282,8 +289,7 @@ def _raising_kernel(x):
 
 @pytest.mark.skipif(not _loops.SPECULATE, reason="speculation runs on x86-64 only")
 def test_speculative_blocks_undo_the_flags_of_their_common_path():
-    compiled = _loops.compile_loop(_raising_kernel, _overflowing, _is_small, options={"error_model": "numpy"})
-    ufunc = make_ufunc("exp", _raising_kernel, float64_kernel("exp"), "", loop32=compiled)
+    ufunc = _toy_ufunc(_raising_kernel, _overflowing)
     spec, block = _loops.SPECULATIVE_BLOCK, _loops.BLOCK
     n = 2 * spec + _loops.RESPECULATE * block
     x = np.full(n, 0.25, np.float32)
@@ -311,8 +317,7 @@ def test_speculative_blocks_mend_only_the_chunks_of_uncommon_inputs(n):
     # results on the chunks of common inputs, and the flags the kernel raises on the others;
     # the block after a mended one speculates too (the kernel then runs to its end, not to a
     # tested block's, from two uncommon chunks in a row).
-    compiled = _loops.compile_loop(_raising_kernel, _marked, _is_small, options={"error_model": "numpy"})
-    ufunc = make_ufunc("exp", _raising_kernel, float64_kernel("exp"), "", loop32=compiled)
+    ufunc = _toy_ufunc(_raising_kernel, _marked)
     x = np.full(n, 0.25, np.float32)
     spec = _loops.SPECULATIVE_BLOCK
     huge, uncommon = n // 2 + 3, [n // 3 + 100, spec + 300, spec + 364, n - 1]
