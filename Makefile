@@ -36,6 +36,7 @@ bench: $(STAMP)
 	mkdir -p .benchmarks
 	$(PY) -m pytest -q benchmarks -p no:randomly --benchmark-enable --benchmark-min-rounds=7 --benchmark-max-time=0.3 --benchmark-json=.benchmarks/latest.json --benchmark-autosave --benchmark-compare --benchmark-columns=median,iqr,rounds
 	$(PY) benchmarks/report.py .benchmarks/latest.json
+	PYTHONPATH=. $(PY) benchmarks/ratios.py
 
 bench-pass: $(STAMP)
 	mkdir -p .benchmarks
