@@ -1,8 +1,8 @@
 """The README's speed tables: fastmath against its peer, interleaved in one process.
 
 `make bench` runs it after pytest-benchmark. pytest-benchmark times the two sides of a cell
-one after the other, and two runs of it minutes apart differed by more than 8% in a quarter
-of the cells (float32 sin at 2^20: 1.01 and 1.63); here every cell is the median of `RUNS`
+one after the other, and two runs of it minutes apart differed by more than 8% in 36 of
+its 120 ufunc cells (float32 sin at 2^20: 1.01 and 1.63); here every cell is the median of `RUNS`
 runs of ``generator.measure.median_ns_per_element``, which alternates the two sides call
 by call. Inputs as in ``benchmarks/test_bench.py``: the function's bench inputs (float32,
 and the same values widened to float64), random bit patterns, in place (each call on a fresh
