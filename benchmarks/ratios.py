@@ -16,9 +16,10 @@ import sys
 import numpy as np
 
 import fastmath
+from benchmarks.test_bench import data, loop_for
 from fastmath import info
-from fastmath.contract import CONTRACTS, FUNCTIONS
-from generator.measure import median_ns_per_element, peer, sample_inputs
+from fastmath.contract import FUNCTIONS
+from generator.measure import median_ns_per_element, peer
 
 SIZES = (2**10, 2**16, 2**20, 2**24)
 MAIN = 2**20  # the size of the ns columns and of the layout columns
@@ -30,12 +31,8 @@ def repeats(n: int) -> int:
 
 
 def inputs(function: str, n: int, dtype, bits: bool = False) -> np.ndarray:
-    rng = np.random.default_rng(0)
-    if not bits:
-        return sample_inputs(function, n, rng).astype(dtype)
-    width = np.dtype(dtype).itemsize * 8
-    patterns = rng.integers(0, 2**width, n, dtype=np.uint64, endpoint=False)
-    return patterns.astype(f"u{width // 8}").view(dtype)
+    """``test_bench.data``'s arrays: the bench inputs as dtype, or random bit patterns of it."""
+    return data(function, n, ("bits" if dtype is np.float32 else "bits64") if bits else dtype)
 
 
 def ns(fns, x: np.ndarray, runs: int) -> np.ndarray:
@@ -80,7 +77,6 @@ def strided_ratio(fast, other, x: np.ndarray, runs: int) -> float:
 
 def njit_ratio(function: str, x: np.ndarray, runs: int) -> float:
     """math.<f> / fastmath.<f> called element by element in an @njit loop (``test_bench``'s loops)."""
-    from benchmarks.test_bench import loop_for
     a, b = ns([loop_for("fastmath", function), loop_for("libm", function)], x, runs)
     return b / a
 
