@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numba import types
-from numba.extending import overload
+from numba.extending import overload, register_jitable
 from numba.np.ufunc.ufuncbuilder import UFuncBuilder
 
 from . import _kernels, _libm
@@ -278,6 +278,26 @@ def _scalar_kernel(ty, kernel32, kernel64):
     return None, None
 
 
+def _complex_in_numba(ufunc, x):
+    """A complex scalar or array in @njit code: numpy's own function (Numba's implementation
+    of it), where the ufunc has complex loops (numpy's own there too); else None (a TypingError)."""
+    contract = CONTRACTS[ufunc.__name__]
+    dtype = x.dtype if isinstance(x, types.Array) else x
+    if not (isinstance(dtype, types.Complex) and "D" in contract.loops and contract.peer.startswith("numpy.")):
+        return None
+    peer = getattr(np, contract.peer.removeprefix("numpy."))
+    return lambda x: peer(x)
+
+
+@register_jitable
+def _broadcast_into(kernel, out_dtype, x, out):
+    """out[i] = kernel(x[i]) with x broadcast to out's shape (any layouts); out."""
+    source = np.broadcast_to(x, out.shape)
+    for index in np.ndindex(out.shape):
+        out[index] = kernel(out_dtype(source[index]))
+    return out
+
+
 def _register_for_numba(ufunc, kernel32, kernel64, float64_is_kernel: bool = False):
     """Inside @njit, float32 runs the kernel, inlined; float64 runs the float64 kernel where
     one ships (inlined; arrays through its block loop, ``_loops.array_loop``, as the ufunc),
@@ -301,7 +321,7 @@ def _register_for_numba(ufunc, kernel32, kernel64, float64_is_kernel: bool = Fal
         if isinstance(x, types.Array):
             kernel, out_dtype = _scalar_kernel(x.dtype, kernel32, kernel64)
             if kernel is None:
-                return None
+                return _complex_in_numba(ufunc, x)
             if kernel is kernel64 and float64_is_kernel:
                 loop = array_loop(kernel64, "float64")
                 if x.dtype == types.float64 and x.layout == "C":
@@ -332,5 +352,45 @@ def _register_for_numba(ufunc, kernel32, kernel64, float64_is_kernel: bool = Fal
             return array_impl
         kernel, out_dtype = _scalar_kernel(x, kernel32, kernel64)
         if kernel is None:
-            return None
+            return _complex_in_numba(ufunc, x)
         return lambda x: kernel(out_dtype(x))
+
+    @overload(ufunc, jit_options={"error_model": "numpy"})
+    def _ufunc_with_out_in_numba(x, out):
+        # fastmath.exp(x, out) in @njit code, as np.exp(x, out) there: x (an array, broadcast
+        # to out's shape, or a scalar) computed into out, cast to out's float dtype; out returned.
+        if not (isinstance(out, types.Array) and isinstance(out.dtype, types.Float)):
+            return None
+        kernel, out_dtype = _scalar_kernel(x.dtype if isinstance(x, types.Array) else x, kernel32, kernel64)
+        if kernel is None:
+            return None
+        if not isinstance(x, types.Array):
+            def fill_impl(x, out):
+                out.fill(kernel(out_dtype(x)))
+                return out
+            return fill_impl
+        if out.layout != "C":
+            return lambda x, out: _broadcast_into(kernel, out_dtype, x, out)
+        if kernel is kernel64 and float64_is_kernel and out.dtype == types.float64:
+            loop = array_loop(kernel64, "float64")  # (the kernel per element stays scalar: see above)
+            direct = x.dtype == types.float64 and x.layout == "C"
+
+            def blocks_impl(x, out):
+                if x.shape != out.shape:
+                    return _broadcast_into(kernel, out_dtype, x, out)
+                if direct:
+                    loop(x.reshape(-1), out.reshape(-1))
+                else:
+                    loop(np.ascontiguousarray(x).reshape(-1).astype(np.float64), out.reshape(-1))
+                return out
+            return blocks_impl
+        if x.layout == "C":
+            def contiguous_impl(x, out):
+                if x.shape != out.shape:
+                    return _broadcast_into(kernel, out_dtype, x, out)
+                flat_out, flat_in = out.reshape(-1), x.reshape(-1)
+                for i in range(flat_in.size):
+                    flat_out[i] = kernel(out_dtype(flat_in[i]))
+                return out
+            return contiguous_impl
+        return lambda x, out: _broadcast_into(kernel, out_dtype, x, out)

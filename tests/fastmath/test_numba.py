@@ -83,7 +83,7 @@ def test_scalar_types_in_njit_follow_numpy_resolution():
 
 
 def test_unsupported_type_in_njit_is_a_typing_error():
-    f = fastmath.sin
+    f = fastmath.erf  # (SciPy's erf has complex loops, fastmath's does not: neither has the ufunc)
 
     @numba.njit
     def call(x):
@@ -91,6 +91,60 @@ def test_unsupported_type_in_njit_is_a_typing_error():
 
     with pytest.raises(numba.core.errors.TypingError):
         call(1j)
+
+
+@pytest.mark.parametrize("function", ["exp", "log", "sin", "cos"])
+def test_complex_in_njit_is_numpys(function):
+    # The ufunc runs numpy's own complex loop; in @njit code, Numba's np.<function>.
+    f, peer = getattr(fastmath, function), getattr(np, function)
+
+    @numba.njit
+    def ours(x):
+        return f(x)
+
+    @numba.njit
+    def numpys(x):
+        return peer(x)
+
+    z = np.random.default_rng(0).uniform(-3, 3, 16) + 1j * np.random.default_rng(1).uniform(-3, 3, 16)
+    assert np.array_equal(ours(z), numpys(z)) and ours(1 + 2j) == numpys(1 + 2j)
+    assert np.array_equal(ours(z.astype(np.complex64)), numpys(z.astype(np.complex64)))
+
+
+def _out_cases(rng):
+    """(input, out) pairs: float32, float64 and integer input, out of the same or another float
+    dtype, C, Fortran and strided layouts, an input broadcast to out, a scalar input."""
+    for dt_in, dt_out in ((np.float32, np.float32), (np.float64, np.float64), (np.float32, np.float64),
+                          (np.float64, np.float32), (np.int64, np.float64), (np.int16, np.float32)):
+        a = (rng.uniform(-4, 4, (4, 6)) * (10 if np.dtype(dt_in).kind == "i" else 1)).astype(dt_in)
+        yield a, np.empty(a.shape, dt_out)
+        yield np.asfortranarray(a), np.empty(a.shape, dt_out, order="F")
+        yield a[:, ::2], np.empty((4, 6), dt_out)[:, ::2]
+        yield a[0], np.empty((4, 6), dt_out)
+        yield a.ravel()[0], np.empty(5, dt_out)
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_out_argument_in_njit_gives_the_ufuncs_bits(function):
+    # fastmath.exp(x, out) in @njit code, as np.exp(x, out) there: out filled and returned.
+    f = getattr(fastmath, function)
+
+    @numba.njit
+    def call(x, out):
+        return f(x, out)
+
+    # (float64 computed without a float64 kernel: the C library in @njit, numpy's loop in the
+    # ufunc, both < 1 ULP; see test_array_calls_in_njit)
+    libm64 = _kernels.float64_module(function) is None
+    with np.errstate(all="ignore"):
+        for x, out in _out_cases(np.random.default_rng(2)):
+            returned = call(x, out)
+            expected = f(x, out=np.empty_like(out))
+            assert returned is out or np.shares_memory(returned, out)
+            if libm64 and np.result_type(x, np.float32) == np.float64:
+                np.testing.assert_array_max_ulp(out, expected.astype(out.dtype), maxulp=1)
+            else:
+                assert np.array_equal(out.view(f"u{out.itemsize}"), expected.view(f"u{out.itemsize}")), (x.dtype, out.dtype)
 
 
 @pytest.mark.parametrize("function", FUNCTIONS)
