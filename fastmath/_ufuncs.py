@@ -21,12 +21,13 @@ import ctypes
 import functools
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 from numba import types
 from numba.extending import overload, register_jitable
 from numba.np.ufunc.ufuncbuilder import UFuncBuilder
 
-from . import _kernels, _libm
+from . import _array_calls, _kernels, _libm
 from ._loops import array_loop, common_path_of, compile_loop, module_loop
 from ._numpy_loops import loop_of
 from ._ops import vectorise_ordered_reductions
@@ -298,13 +299,65 @@ def _broadcast_into(kernel, out_dtype, x, out):
     return out
 
 
+def _array_impl(ufunc, x, kernel32, kernel64, float64_is_kernel):
+    """The implementation of a call on an array x (a Numba Array type) in @njit code: a new
+    array of numpy's result dtype; None where there is none (a TypingError)."""
+    kernel, out_dtype = _scalar_kernel(x.dtype, kernel32, kernel64)
+    if kernel is None:
+        return _complex_in_numba(ufunc, x)
+    if kernel is kernel32 or float64_is_kernel:  # the ufunc's block loop
+        dtype = np.dtype(out_dtype)
+        loop = array_loop(kernel, dtype.name)
+        if x.dtype == numba.from_dtype(dtype) and x.layout == "C":
+            def blocks_impl(x):
+                out = np.empty(x.shape, out_dtype)
+                loop(x.reshape(-1), out.reshape(-1))
+                return out
+        else:  # (strided, or integers: numpy computes them in the kernel's dtype too)
+            def blocks_impl(x):
+                out = np.empty(x.shape, out_dtype)
+                loop(np.ascontiguousarray(x).reshape(-1).astype(out_dtype), out.reshape(-1))
+                return out
+        return blocks_impl
+    if x.layout == "C":
+        def array_impl(x):
+            out = np.empty(x.shape, out_dtype)
+            flat_out, flat_in = out.reshape(-1), x.reshape(-1)
+            for i in range(flat_in.size):
+                flat_out[i] = kernel(out_dtype(flat_in[i]))
+            return out
+    else:
+        def array_impl(x):
+            out = np.empty(x.shape, out_dtype)
+            flat_out = out.reshape(-1)
+            for i, v in enumerate(np.nditer(x)):
+                flat_out[i] = kernel(out_dtype(v.item()))
+            return out
+    return array_impl
+
+
+def _array_callee(ufunc, kernel32, kernel64, float64_is_kernel):
+    """A plain function (never called from Python) whose Numba overload is the ufunc's array
+    implementation: what ``_array_calls`` makes a direct array call in @njit code call."""
+    def array_call(x):
+        raise TypeError(f"fastmath.{ufunc.__name__}'s array call runs in @njit code only")
+    array_call.__name__ = array_call.__qualname__ = f"{ufunc.__name__}_array_call"
+
+    @overload(array_call, jit_options={"error_model": "numpy"})
+    def _array_call_in_numba(x):
+        if isinstance(x, types.Array):
+            return _array_impl(ufunc, x, kernel32, kernel64, float64_is_kernel)
+    return array_call
+
+
 def _register_for_numba(ufunc, kernel32, kernel64, float64_is_kernel: bool = False):
-    """Inside @njit, float32 runs the kernel, inlined; float64 runs the float64 kernel where
-    one ships (inlined; arrays through its block loop, ``_loops.array_loop``, as the ufunc),
-    else the C library's function, as Numba's own np.exp does (Numba lowers an array call
-    elementwise through the scalar implementation, and numpy's float64 loop cannot be
-    inlined: called per element it costs 3x the C library's call). All are < 1 ULP; without a
-    float64 kernel, float64 results may differ from the ufunc's (numpy's loop) in the last place."""
+    """Inside @njit, a float32 scalar runs the kernel, inlined; a float64 one the float64
+    kernel where one ships (inlined), else the C library's function, as Numba's own np.exp does
+    (numpy's float64 loop cannot be inlined: called per element it costs 3x the C library's
+    call). Arrays of a kernel's dtype run the ufunc's block loop (``_loops.array_loop``; kept out
+    of Numba's array expressions by ``_array_calls``), others element by element; ``(x, out)``
+    computes into out. All are < 1 ULP; without a float64 kernel, float64 results may differ
+    from the ufunc's (numpy's loop) in the last place."""
     if float64_is_kernel:
         # A float64 scalar call is inlined by Numba: the float64 kernels are too large for
         # LLVM's inliner, and called per element a loop of them stayed scalar (11 ns per
@@ -319,41 +372,13 @@ def _register_for_numba(ufunc, kernel32, kernel64, float64_is_kernel: bool = Fal
     @overload(ufunc, jit_options={"error_model": "numpy"})
     def _ufunc_in_numba(x):
         if isinstance(x, types.Array):
-            kernel, out_dtype = _scalar_kernel(x.dtype, kernel32, kernel64)
-            if kernel is None:
-                return _complex_in_numba(ufunc, x)
-            if kernel is kernel64 and float64_is_kernel:
-                loop = array_loop(kernel64, "float64")
-                if x.dtype == types.float64 and x.layout == "C":
-                    def blocks_impl(x):
-                        out = np.empty(x.shape, np.float64)
-                        loop(x.reshape(-1), out.reshape(-1))
-                        return out
-                else:  # (strided, or integers: numpy computes them in float64 too)
-                    def blocks_impl(x):
-                        out = np.empty(x.shape, np.float64)
-                        loop(np.ascontiguousarray(x).reshape(-1).astype(np.float64), out.reshape(-1))
-                        return out
-                return blocks_impl
-            if x.layout == "C":
-                def array_impl(x):
-                    out = np.empty(x.shape, out_dtype)
-                    flat_out, flat_in = out.reshape(-1), x.reshape(-1)
-                    for i in range(flat_in.size):
-                        flat_out[i] = kernel(out_dtype(flat_in[i]))
-                    return out
-            else:
-                def array_impl(x):
-                    out = np.empty(x.shape, out_dtype)
-                    flat_out = out.reshape(-1)
-                    for i, v in enumerate(np.nditer(x)):
-                        flat_out[i] = kernel(out_dtype(v.item()))
-                    return out
-            return array_impl
+            return _array_impl(ufunc, x, kernel32, kernel64, float64_is_kernel)
         kernel, out_dtype = _scalar_kernel(x, kernel32, kernel64)
         if kernel is None:
             return _complex_in_numba(ufunc, x)
         return lambda x: kernel(out_dtype(x))
+
+    _array_calls.register(ufunc, _array_callee(ufunc, kernel32, kernel64, float64_is_kernel))
 
     @overload(ufunc, jit_options={"error_model": "numpy"})
     def _ufunc_with_out_in_numba(x, out):

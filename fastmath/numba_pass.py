@@ -74,7 +74,7 @@ import types as pytypes
 import numba
 import numpy as np
 from numba import types
-from numba.core import compiler, errors, ir, ir_utils, typeinfer
+from numba.core import compiler, errors, ir, typeinfer
 from numba.core.caching import Cache
 from numba.core.compiler import CompilerBase, DefaultPassBuilder
 from numba.core.compiler_machinery import FunctionPass, register_pass
@@ -84,6 +84,7 @@ from numba.core.untyped_passes import InlineInlinables
 from numba.extending import overload
 
 from . import _kernels
+from ._array_calls import CalleeSwap
 from ._loops import array_loop
 from ._ops import vectorise_ordered_reductions
 from .contract import CONTRACTS
@@ -585,7 +586,7 @@ class _RegistryRewrite(Rewrite):
         return block
 
 
-class _ResolveCalls(Rewrite):
+class _ResolveCalls(CalleeSwap):
     """After typing, each call of a dispatch function that was not inlined (the float32
     scalar calls were) becomes a call of
     - the original function, for types without a kernel (float64, integers, complex, ...),
@@ -600,13 +601,6 @@ class _ResolveCalls(Rewrite):
     vectorised before inlining. It runs first among the after-inference rewrites (before
     Numba's array-expression rewrite). A call whose new signature would not return the
     type already inferred is left as it is (same results)."""
-
-    def __init__(self, state=None):
-        super().__init__(state)
-        self._state = state
-        parallel = getattr(getattr(state, "flags", None), "auto_parallel", None)
-        self._parallel = bool(getattr(parallel, "enabled", False))
-        self._kept = set()  # ids of calls left as they are (the registry re-matches each block)
 
     def match(self, func_ir, block, typemap, calltypes):
         self._sites = []
@@ -627,31 +621,6 @@ class _ResolveCalls(Rewrite):
                         self._sites.append((index, _kernel_ufunc(function, path[1])))
         self._func_ir, self._block, self._typemap, self._calltypes = func_ir, block, typemap, calltypes
         return bool(self._sites)
-
-    def apply(self):
-        typingctx = self._state.typingctx
-        block = self._block.copy()
-        body = list(block.body)
-        for index, callee in reversed(self._sites):
-            stmt = body[index]
-            expr = stmt.value
-            fnty = typingctx.resolve_value_type(callee)
-            args = tuple(self._typemap[a.name] for a in expr.args)
-            kws = {k: self._typemap[v.name] for k, v in expr.kws}
-            sig = typingctx.resolve_function_type(fnty, args, kws)
-            if sig is None or sig.return_type != self._typemap[stmt.target.name]:
-                self._kept.add(id(expr))
-                continue
-            var = ir.Var(block.scope, ir_utils.mk_unique_var("$fastmath_callee"), expr.loc)
-            value = ir.Global(getattr(callee, "__name__", "callee"), callee, expr.loc)
-            self._typemap[var.name] = fnty
-            self._func_ir._definitions[var.name] = [value]
-            expr.func = var
-            del self._calltypes[expr]  # a UniqueDict: no overwriting
-            self._calltypes[expr] = sig
-            body.insert(index, ir.Assign(value, var, expr.loc))
-        block.body = body
-        return block
 
 
 # ---- Cache key -------------------------------------------------------------------------
