@@ -299,6 +299,23 @@ def _broadcast_into(kernel, out_dtype, x, out):
     return out
 
 
+def _block_loop_into(kernel, out_dtype, x):
+    """into(x, out) -> out: the ufunc's block loop (``_loops.array_loop``) from x (an array of
+    Numba type x; copied to the kernel's dtype, C order, unless it is so) into out, C-contiguous,
+    of the kernel's dtype and x's shape."""
+    dtype = np.dtype(out_dtype)
+    loop = array_loop(kernel, dtype.name)
+    if x.dtype == numba.from_dtype(dtype) and x.layout == "C":
+        def into(x, out):
+            loop(x.reshape(-1), out.reshape(-1))
+            return out
+    else:  # (strided, or integers: numpy computes them in the kernel's dtype too)
+        def into(x, out):
+            loop(np.ascontiguousarray(x).reshape(-1).astype(out_dtype), out.reshape(-1))
+            return out
+    return register_jitable(into)
+
+
 def _array_impl(ufunc, x, kernel32, kernel64, float64_is_kernel):
     """The implementation of a call on an array x (a Numba Array type) in @njit code: a new
     array of numpy's result dtype; None where there is none (a TypingError)."""
@@ -306,19 +323,8 @@ def _array_impl(ufunc, x, kernel32, kernel64, float64_is_kernel):
     if kernel is None:
         return _complex_in_numba(ufunc, x)
     if kernel is kernel32 or float64_is_kernel:  # the ufunc's block loop
-        dtype = np.dtype(out_dtype)
-        loop = array_loop(kernel, dtype.name)
-        if x.dtype == numba.from_dtype(dtype) and x.layout == "C":
-            def blocks_impl(x):
-                out = np.empty(x.shape, out_dtype)
-                loop(x.reshape(-1), out.reshape(-1))
-                return out
-        else:  # (strided, or integers: numpy computes them in the kernel's dtype too)
-            def blocks_impl(x):
-                out = np.empty(x.shape, out_dtype)
-                loop(np.ascontiguousarray(x).reshape(-1).astype(out_dtype), out.reshape(-1))
-                return out
-        return blocks_impl
+        into = _block_loop_into(kernel, out_dtype, x)
+        return lambda x: into(x, np.empty(x.shape, out_dtype))
     if x.layout == "C":
         def array_impl(x):
             out = np.empty(x.shape, out_dtype)
@@ -396,18 +402,13 @@ def _register_for_numba(ufunc, kernel32, kernel64, float64_is_kernel: bool = Fal
             return fill_impl
         if out.layout != "C":
             return lambda x, out: _broadcast_into(kernel, out_dtype, x, out)
-        if kernel is kernel64 and float64_is_kernel and out.dtype == types.float64:
-            loop = array_loop(kernel64, "float64")  # (the kernel per element stays scalar: see above)
-            direct = x.dtype == types.float64 and x.layout == "C"
+        if (kernel is kernel32 or float64_is_kernel) and out.dtype == numba.from_dtype(np.dtype(out_dtype)):
+            into = _block_loop_into(kernel, out_dtype, x)  # (a float64 kernel per element stays scalar)
 
             def blocks_impl(x, out):
                 if x.shape != out.shape:
                     return _broadcast_into(kernel, out_dtype, x, out)
-                if direct:
-                    loop(x.reshape(-1), out.reshape(-1))
-                else:
-                    loop(np.ascontiguousarray(x).reshape(-1).astype(np.float64), out.reshape(-1))
-                return out
+                return into(x, out)
             return blocks_impl
         if x.layout == "C":
             def contiguous_impl(x, out):
