@@ -100,6 +100,16 @@ if not any(getattr(finder, "package", None) == __name__ and type(finder).__name_
     sys.meta_path.insert(0, _FunctionImporter())
 
 
+def _bind_numpy_loops():
+    """Name numpy's float64 loops for compiled code (``_numpy_loops.register_symbols``), before
+    Numba may load cached @njit code that calls them: that code imported this module first."""
+    from ._numpy_loops import register_symbols
+    register_symbols()
+
+
+_bind_numpy_loops()
+
+
 def __dir__():
     return sorted(set(globals()) | set(FUNCTIONS) | set(_NUMBA_PASS_API))
 

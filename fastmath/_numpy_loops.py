@@ -74,3 +74,85 @@ def loop_of(ufunc, code: str) -> NumpyLoop | None:
         return None
     return loops.get(f"{code}->{code}")
 
+
+
+# ---- numpy's float64 loops called from @njit code ---------------------------------------------
+# Compiled code names each loop by a symbol of ours, not by its address, so that a function
+# cached on disk (@njit(cache=True)) links in a new process, where numpy sits at another
+# address. ``register_symbols`` binds the names in each process on ``import fastmath``: code
+# that calls fastmath imported it before Numba can load that code from its cache (an unbound
+# name there is a call through a null pointer).
+SYMBOL_CODES = "d"  # the loop types @njit code calls (float64)
+
+
+def symbol(ufunc_name: str, code: str) -> str:
+    """The name compiled code calls numpy's ``code->code`` loop of numpy.<ufunc_name> by."""
+    return f"fastmath_numpy_{ufunc_name}_{code}"
+
+
+@functools.cache
+def register_symbols() -> frozenset[str]:
+    """Bind ``symbol(name, code)`` to numpy's own loop for each numpy function a contract names
+    as peer, where the loop exists, reads back safely and takes no data argument (NULL): the
+    set of names bound."""
+    from .contract import CONTRACTS
+    bound = set()
+    try:
+        import llvmlite.binding as llvm
+        for contract in CONTRACTS.values():
+            module, _, name = contract.peer.rpartition(".")
+            if module != "numpy":
+                continue
+            for code in SYMBOL_CODES:
+                loop = loop_of(getattr(np, name), code)
+                if loop is not None and loop.data == 0:
+                    llvm.add_symbol(symbol(name, code), loop.function)
+                    bound.add(symbol(name, code))
+    except Exception:  # (none bound: @njit code then calls the kernels or the C library)
+        pass
+    return frozenset(bound)
+
+
+@functools.cache
+def njit_call(ufunc_name: str, code: str):
+    """An @njit-callable ``call(x, out)``: numpy's own ``code->code`` loop of numpy.<ufunc_name>
+    over two C-contiguous 1-d arrays of that type and the same size, through its symbol; None
+    where the symbol could not be bound (``register_symbols``)."""
+    name = symbol(ufunc_name, code)
+    if name not in register_symbols():
+        return None
+    from llvmlite import ir
+    from numba import types
+    from numba.core import cgutils
+    from numba.extending import intrinsic, register_jitable
+    item = np.dtype(code).itemsize
+
+    @intrinsic
+    def run_loop(typingctx, x, out, n):
+        """numpy's loop(args = {x, out}, dimensions = {n}, steps = {item, item}, NULL)."""
+        if not (x == out == types.voidptr and n == types.intp):
+            return None
+
+        def codegen(context, builder, signature, args):
+            i8p, i64 = ir.IntType(8).as_pointer(), ir.IntType(64)
+            fnty = ir.FunctionType(ir.VoidType(), [i8p.as_pointer(), i64.as_pointer(), i64.as_pointer(), i8p])
+            fn = cgutils.get_or_insert_function(builder.module, fnty, name)
+            pointers = cgutils.alloca_once(builder, i8p, size=2)
+            builder.store(args[0], cgutils.gep(builder, pointers, 0))
+            builder.store(args[1], cgutils.gep(builder, pointers, 1))
+            dimensions = cgutils.alloca_once_value(builder, args[2])
+            steps = cgutils.alloca_once(builder, i64, size=2)
+            builder.store(ir.Constant(i64, item), cgutils.gep(builder, steps, 0))
+            builder.store(ir.Constant(i64, item), cgutils.gep(builder, steps, 1))
+            builder.call(fn, [pointers, dimensions, steps, ir.Constant(i8p, None)])
+            return context.get_dummy_value()
+
+        return types.void(x, out, n), codegen
+
+    from ._ops import data_address
+
+    @register_jitable
+    def call(x, out):
+        run_loop(data_address(x), data_address(out), x.size)
+
+    return call

@@ -4,16 +4,19 @@ The ufunc has the loop types of its peer (the contract's ``loops``, in numpy's o
 ``f->f`` (the generated float32 kernel, and its common path, in the loop of ``_loops``:
 vectorised in place and on strided arrays too); ``e->e``, the
 float32 kernel rounded to float16; ``d->d``, the generated float64 kernel in the same loop
-where the version ships one (sin, cos; erf from v14), else as the contract's ``float64`` says (numpy's own
-float64 loop, or libm compiled by Numba); and for longdouble and complex types the peer's
-own loops (numpy.exp ...), borrowed by pointer (``_numpy_loops``). numpy's own type
+where the version ships one and the contract's ``ufunc64`` lets it run the loop (sin, cos, erf),
+else as the contract's ``float64`` says (numpy's own float64 loop: exp, log; or libm compiled
+by Numba); and for longdouble and complex types the peer's own loops (numpy.exp ...),
+borrowed by pointer (``_numpy_loops``). numpy's own type
 resolution then gives numpy's behaviour for broadcasting, ``out=``, ``where=``, ``dtype=``,
 casting, integer input and result dtypes.
 
 Inside ``@njit`` code the same ufunc object resolves, through an ``overload``, to the
 same compiled kernels (scalars) or a loop over them (arrays), which LLVM inlines and
-vectorises; float32 results, and float64 ones where a float64 kernel ships, are bit-identical
-to the ufunc's (other float64 runs the C library there).
+vectorises; an array call runs the ufunc's own loop (float64 exp and log: numpy's, called by
+a symbol ``_numpy_loops`` binds). float32 results, and float64 ones where the ufunc runs a
+float64 kernel, are bit-identical to the ufunc's; other float64 scalars run the C library
+(exp: its float64 kernel in loops LLVM vectorises), < 1 ULP.
 """
 from __future__ import annotations
 
@@ -29,7 +32,7 @@ from numba.np.ufunc.ufuncbuilder import UFuncBuilder
 
 from . import _array_calls, _kernels, _libm
 from ._loops import array_loop, common_path_of, compile_loop, module_loop
-from ._numpy_loops import loop_of
+from ._numpy_loops import loop_of, njit_call
 from ._ops import vectorise_ordered_reductions
 from .contract import CONTRACTS
 
@@ -76,9 +79,12 @@ def _docstring(function: str, version: str) -> str:
         f"{entry['internal_precision']}); domain: {contract.domain}.\n"
         f"Max error {check['max_ulp']:.4f} ULP over all {check['inputs_checked']} float32 inputs "
         f"(contract: < {contract.max_ulp:g} ULP; worst input {check['worst_input']}).\n"
-        + (_float64_line(function, entry["float64"], version) if "source" in entry.get("float64", {}) else
-           f"float64: {contract.peer}'s own float64 loop (< 1 ULP, sampled: python -m generator.verify64); "
-           f"inside @njit, the C library's {function}.\n" if contract.float64 == "peer" else
+        + (_float64_line(function, entry["float64"], version) if "source" in entry.get("float64", {})
+           and contract.ufunc64 == "kernel" else
+           f"float64: {contract.peer}'s own float64 loop (< 1 ULP, sampled: python -m generator.verify64), "
+           f"also for arrays inside @njit; there a scalar runs "
+           + (f"the generated float64 kernel {version} (a loop LLVM leaves scalar: the C library's)" if "source" in
+              entry.get("float64", {}) else f"the C library's {function}") + ".\n" if contract.float64 == "peer" else
            f"float64: the C library's {function} ({contract.reference.split('(')[0].strip()}).\n")
         + ("float16: the float32 kernel, rounded to float16 (< 1 ULP of float16 on all 2^16 inputs).\n"
            if "e" in contract.loops else "")
@@ -261,7 +267,8 @@ def build(function: str, version: str | None = None) -> np.ufunc:
     kernel32 = getattr(module, _kernels.kernel_name(function))
     module64 = _kernels.float64_module(function, version)
     kernel64 = _kernels.kernel(function, "float64", version) or _libm.float64_kernel(function)
-    loop64 = module_loop(module64, function, version, dtype="float64") if module64 else None
+    float64_loop = CONTRACTS[function].float64_loop(module64 is not None)
+    loop64 = module_loop(module64, function, version, dtype="float64") if float64_loop == "kernel" else None
     ufunc = make_ufunc(function, kernel32, kernel64, _docstring(function, version), every_dtype=True,
                        loop32=module_loop(module, function, version), loop64=loop64)
     _register_for_numba(ufunc, kernel32, kernel64, float64_is_kernel=module64 is not None)
@@ -299,12 +306,33 @@ def _broadcast_into(kernel, out_dtype, x, out):
     return out
 
 
-def _block_loop_into(kernel, out_dtype, x):
-    """into(x, out) -> out: the ufunc's block loop (``_loops.array_loop``) from x (an array of
-    Numba type x; copied to the kernel's dtype, C order, unless it is so) into out, C-contiguous,
-    of the kernel's dtype and x's shape."""
+def _ufunc_loop(ufunc, kernel, kernel32, float64_is_kernel):
+    """The ufunc's own loop for the dtype `kernel` computes, as an @njit-callable loop(x, out) over
+    two C-contiguous 1-d arrays of that dtype: the block loop (``_loops.array_loop``) of the
+    float32 kernel, or of the float64 kernel where the ufunc's float64 loop runs it, or numpy's
+    own float64 loop where the ufunc borrows it (``_numpy_loops.njit_call``); None where the
+    ufunc's loop is none of these (the C library's: @njit code calls it per element)."""
+    if kernel is kernel32:
+        return array_loop(kernel, "float32")
+    if CONTRACTS[ufunc.__name__].float64_loop(float64_is_kernel) == "kernel":
+        return array_loop(kernel, "float64")
+    return numpy_float64_loop(ufunc.__name__, float64_is_kernel)
+
+
+def numpy_float64_loop(function: str, float64_is_kernel: bool):
+    """numpy's own float64 loop as ``_ufunc_loop`` gives it (``_numpy_loops.njit_call``), where
+    the ufunc's float64 loop is its peer's and the peer is numpy's; else None."""
+    contract = CONTRACTS[function]
+    module, _, name = contract.peer.rpartition(".")
+    if contract.float64_loop(float64_is_kernel) != "peer" or module != "numpy":
+        return None
+    return njit_call(name, "d")
+
+
+def _loop_into(loop, out_dtype, x):
+    """into(x, out) -> out: `loop` (``_ufunc_loop``) from x (an array of Numba type x; copied to
+    out_dtype, C order, unless it is so) into out, C-contiguous, of out_dtype and x's shape."""
     dtype = np.dtype(out_dtype)
-    loop = array_loop(kernel, dtype.name)
     if x.dtype == numba.from_dtype(dtype) and x.layout == "C":
         def into(x, out):
             loop(x.reshape(-1), out.reshape(-1))
@@ -316,14 +344,45 @@ def _block_loop_into(kernel, out_dtype, x):
     return register_jitable(into)
 
 
+def _out_impl(loop, out_dtype, x, out):
+    """fastmath.f(x, out) in @njit code through the ufunc's own loop (``_ufunc_loop``): straight
+    into out where it is C-contiguous, of out_dtype and x's shape; else through a buffer of
+    out_dtype, then cast into out (as numpy's ufunc computes a scalar, a broadcast x or another
+    output dtype: the loop's results, cast)."""
+    if not isinstance(x, types.Array):
+        def fill_impl(x, out):
+            result = np.empty(1, out_dtype)
+            loop(np.full(1, out_dtype(x)), result)
+            out.fill(result[0])
+            return out
+        return fill_impl
+    into = _loop_into(loop, out_dtype, x)
+
+    @register_jitable
+    def through_buffer(x, out):
+        result = np.empty(out.shape, out_dtype)
+        loop(np.ascontiguousarray(np.broadcast_to(x, out.shape)).reshape(-1).astype(out_dtype), result.reshape(-1))
+        out[...] = result
+        return out
+
+    if out.layout == "C" and out.dtype == numba.from_dtype(np.dtype(out_dtype)):
+        def direct_impl(x, out):
+            if x.shape != out.shape:
+                return through_buffer(x, out)
+            return into(x, out)
+        return direct_impl
+    return through_buffer
+
+
 def _array_impl(ufunc, x, kernel32, kernel64, float64_is_kernel):
     """The implementation of a call on an array x (a Numba Array type) in @njit code: a new
     array of numpy's result dtype; None where there is none (a TypingError)."""
     kernel, out_dtype = _scalar_kernel(x.dtype, kernel32, kernel64)
     if kernel is None:
         return _complex_in_numba(ufunc, x)
-    if kernel is kernel32 or float64_is_kernel:  # the ufunc's block loop
-        into = _block_loop_into(kernel, out_dtype, x)
+    loop = _ufunc_loop(ufunc, kernel, kernel32, float64_is_kernel)
+    if loop is not None:  # the ufunc's own loop
+        into = _loop_into(loop, out_dtype, x)
         return lambda x: into(x, np.empty(x.shape, out_dtype))
     if x.layout == "C":
         def array_impl(x):
@@ -360,10 +419,10 @@ def _register_for_numba(ufunc, kernel32, kernel64, float64_is_kernel: bool = Fal
     """Inside @njit, a float32 scalar runs the kernel, inlined; a float64 one the float64
     kernel where one ships (inlined), else the C library's function, as Numba's own np.exp does
     (numpy's float64 loop cannot be inlined: called per element it costs 3x the C library's
-    call). Arrays of a kernel's dtype run the ufunc's block loop (``_loops.array_loop``; kept out
-    of Numba's array expressions by ``_array_calls``), others element by element; ``(x, out)``
-    computes into out. All are < 1 ULP; without a float64 kernel, float64 results may differ
-    from the ufunc's (numpy's loop) in the last place."""
+    call). Arrays of float32 and float64 run the ufunc's own loop (``_ufunc_loop``: the block
+    loop, or numpy's float64 loop; kept out of Numba's array expressions by ``_array_calls``),
+    others element by element; ``(x, out)`` computes into out. All are < 1 ULP; float64
+    scalars not computed by the ufunc's loop may differ from it in the last place."""
     if float64_is_kernel:
         # A float64 scalar call is inlined by Numba: the float64 kernels are too large for
         # LLVM's inliner, and called per element a loop of them stayed scalar (11 ns per
@@ -395,6 +454,9 @@ def _register_for_numba(ufunc, kernel32, kernel64, float64_is_kernel: bool = Fal
         kernel, out_dtype = _scalar_kernel(x.dtype if isinstance(x, types.Array) else x, kernel32, kernel64)
         if kernel is None:
             return None
+        loop = _ufunc_loop(ufunc, kernel, kernel32, float64_is_kernel)
+        if loop is not None:  # (a float64 kernel per element stays scalar)
+            return _out_impl(loop, out_dtype, x, out)
         if not isinstance(x, types.Array):
             def fill_impl(x, out):
                 out.fill(kernel(out_dtype(x)))
@@ -402,14 +464,6 @@ def _register_for_numba(ufunc, kernel32, kernel64, float64_is_kernel: bool = Fal
             return fill_impl
         if out.layout != "C":
             return lambda x, out: _broadcast_into(kernel, out_dtype, x, out)
-        if (kernel is kernel32 or float64_is_kernel) and out.dtype == numba.from_dtype(np.dtype(out_dtype)):
-            into = _block_loop_into(kernel, out_dtype, x)  # (a float64 kernel per element stays scalar)
-
-            def blocks_impl(x, out):
-                if x.shape != out.shape:
-                    return _broadcast_into(kernel, out_dtype, x, out)
-                return into(x, out)
-            return blocks_impl
         if x.layout == "C":
             def contiguous_impl(x, out):
                 if x.shape != out.shape:

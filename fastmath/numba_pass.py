@@ -133,7 +133,13 @@ def _flat_loop(function, dtype: str = "float32"):
     ufunc's blocks and common path, in place too), its
     own function so LLVM vectorises it before it is inlined (written inline, the loop was left
     scalar in some callers: after reshape(-1) for sin, 2x slower). The array path outside
-    parallel=True functions."""
+    parallel=True functions. float64, where the ufunc's float64 loop is numpy's own (exp):
+    that loop, the ufunc's bits."""
+    if dtype == "float64":
+        from ._ufuncs import numpy_float64_loop
+        loop = numpy_float64_loop(function, float64_is_kernel=True)
+        if loop is not None:
+            return loop
     return array_loop(_kernel(function, dtype), dtype)
 
 

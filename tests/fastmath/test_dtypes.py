@@ -116,9 +116,15 @@ def test_info_says_who_computes_each_loop():
     loops = fastmath.info("log")["loops"]
     assert loops["f->f"].startswith("fastmath kernel") and loops["D->D"] == "numpy.log"
     assert "float16" in loops["e->e"] and loops["d->d"].startswith("numpy.log")
-    for function in ("sin", "cos", "erf", "exp"):  # float64 kernels since v13 (erf: v14, exp: v16)
+    for function in ("sin", "cos", "erf"):  # float64 kernels since v13 (erf: v14)
         assert fastmath.info(function)["loops"]["d->d"] == "fastmath float64 kernel"
         assert "sampled" in fastmath.info(function)["float64"]["verification"]["method"]
+    # exp's float64 kernel (v16) ships for @njit code; the ufunc's d->d loop is numpy's own
+    assert fastmath.info("exp")["loops"]["d->d"] == "numpy.exp (its own float64 loop)"
+    assert "sampled" in fastmath.info("exp")["float64"]["verification"]["method"]
+    x = np.random.default_rng(0).integers(0, 1 << 64, 4096, dtype=np.uint64).view(np.float64)
+    with np.errstate(all="ignore"):
+        np.testing.assert_array_equal(fastmath.exp(x).view(np.uint64), np.exp(x).view(np.uint64))
 
 
 @pytest.mark.parametrize("dtype", [np.longdouble, np.float16])

@@ -7,7 +7,7 @@ import pytest
 
 import fastmath
 from fastmath import _kernels, _libm
-from fastmath.contract import FUNCTIONS
+from fastmath.contract import CONTRACTS, FUNCTIONS
 
 SPECIALS = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1e-45, -1e-45, 1.1754942e-38, 88.72284,
                      -103.97, 1e30, -3.4028235e38, 16777216.0, 3.9193, -1.0, 1.0], np.float32)
@@ -133,18 +133,13 @@ def test_out_argument_in_njit_gives_the_ufuncs_bits(function):
     def call(x, out):
         return f(x, out)
 
-    # (float64 computed without a float64 kernel: the C library in @njit, numpy's loop in the
-    # ufunc, both < 1 ULP; see test_array_calls_in_njit)
-    libm64 = _kernels.float64_module(function) is None
+    # (the ufunc's own loops in @njit too: numpy's float64 loop where the ufunc borrows it)
     with np.errstate(all="ignore"):
         for x, out in _out_cases(np.random.default_rng(2)):
             returned = call(x, out)
             expected = f(x, out=np.empty_like(out))
             assert returned is out or np.shares_memory(returned, out)
-            if libm64 and np.result_type(x, np.float32) == np.float64:
-                np.testing.assert_array_max_ulp(out, expected.astype(out.dtype), maxulp=1)
-            else:
-                assert np.array_equal(out.view(f"u{out.itemsize}"), expected.view(f"u{out.itemsize}")), (x.dtype, out.dtype)
+            assert np.array_equal(out.view(f"u{out.itemsize}"), expected.view(f"u{out.itemsize}")), (x.dtype, out.dtype)
 
 
 @pytest.mark.parametrize("function", FUNCTIONS)
@@ -211,10 +206,43 @@ def test_array_call_in_njit_runs_the_block_loop_not_an_array_expression(function
         expected = f(x)
         got = call(x)
         scaled = expression(x)
-    assert "__numba_array_expr" not in call.inspect_llvm(call.signatures[0])
-    if dtype == np.float32 or _kernels.float64_module(function) is not None:
-        assert np.array_equal(got.view(f"u{x.itemsize}"), expected.view(f"u{x.itemsize}"))
-    else:  # (float64 without a kernel: the C library in @njit, numpy's loop in the ufunc)
-        np.testing.assert_array_max_ulp(got, expected, maxulp=1)
+    llvm = call.inspect_llvm(call.signatures[0])
+    assert "__numba_array_expr" not in llvm
+    float64_loop = CONTRACTS[function].float64_loop(_kernels.float64_module(function) is not None)
+    if dtype == np.float64 and float64_loop == "peer":  # numpy's own loop, by its symbol
+        assert f"fastmath_numpy_{function}_d" in llvm
+    assert np.array_equal(got.view(f"u{x.itemsize}"), expected.view(f"u{x.itemsize}"))
     with np.errstate(all="ignore"):
         np.testing.assert_array_equal(scaled, got * 2 + 1)
+
+
+CACHED_CALLER = """
+import numba, fastmath
+
+@numba.njit(cache=True)
+def through_numpys_loops(x):
+    return fastmath.log(x) + fastmath.exp(x)
+"""
+
+
+def test_cached_njit_code_calling_numpys_float64_loops_loads_in_a_new_process(tmp_path):
+    """A float64 array call runs numpy's own loop through a symbol that ``import fastmath``
+    binds in every process (numpy's address differs): a cached caller loads and runs in a
+    process that never built the ufuncs (unbound, the call would jump to address 0)."""
+    from .test_import_forms import run_fresh
+    (tmp_path / "cached_caller.py").write_text(CACHED_CALLER)
+    code = f"""
+import sys
+sys.path.insert(0, {str(tmp_path)!r})
+import cached_caller, fastmath
+x = np.linspace(0.25, 5.0, 3001)
+y = cached_caller.through_numpys_loops(x)
+stats = cached_caller.through_numpys_loops.stats
+print(sum(stats.cache_hits.values()), sum(stats.cache_misses.values()), "log" in vars(fastmath),
+      np.array_equal(y, np.log(x) + np.exp(x)))
+"""
+    runs = [run_fresh(code, env={"NUMBA_CACHE_DIR": str(tmp_path / "cache")}) for _ in range(2)]
+    for out in runs:
+        assert out.returncode == 0 and out.stdout.strip().endswith("OK"), out.stderr[-3000:]
+    assert runs[0].stdout.split()[:4] == ["0", "1", "True", "True"]  # compiled (built the ufuncs)
+    assert runs[1].stdout.split()[:4] == ["1", "0", "False", "True"]  # loaded; nothing built

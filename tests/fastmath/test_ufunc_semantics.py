@@ -100,7 +100,7 @@ def test_float64_is_not_downcast(ufunc, function):
     y = ufunc(x)
     assert y.dtype == np.float64
     kernel64 = _kernels.kernel(function, "float64")
-    if kernel64 is not None:
+    if kernel64 is not None and CONTRACTS[function].float64_loop(True) == "kernel":
         ref = np.array([kernel64(v) for v in x])
     elif CONTRACTS[function].float64 == "peer":
         ref = CONTRACTS[function].peer_function()(x)
