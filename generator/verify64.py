@@ -156,8 +156,8 @@ def hard_cases(function: str, rng: np.random.Generator, n: int = 1 << 18) -> np.
     neighbours each side, where the reduced argument cancels most; and the literature's
     hardest float64 for reduction mod pi/2 (6381956970095103 2^797, |r| ~ 2^-61). Every
     function: ``threshold_inputs64``. erf: the 2^12 float64 each side of where the kernel
-    changes piece (0.5, 1.5) or clamps (6), and of where erf starts to round to 1. exp: the
-    2^12 float64 each side of ``EXP_POINTS`` (both signs)."""
+    changes piece (0.5, 1.5) or clamps (6), and of where erf starts to round to 1. exp and
+    log: the 2^12 float64 each side of ``EXP_POINTS``, ``LOG_POINTS`` (both signs)."""
     if function in NEAR_POINTS:
         return np.concatenate([near_points(NEAR_POINTS[function], 1 << 12), threshold_inputs64()])
     if function not in ("sin", "cos"):
@@ -178,7 +178,9 @@ EXP_POINTS = (708.0, 746.0, 709.782712893384, -708.3964185322641, -745.133219101
               2.0**-54, 2.0**-60)  # where the kernel changes path (708), clamps (746), overflows, turns
 #                                  subnormal, rounds to 0, changes k (ln2/2), rounds to 1, stops raising |x|
 ERF_POINTS = (0.5, 1.5, 6.0, 5.921587195794507)  # the last: the least x with erf(x) > 1 - 2^-54, near
-NEAR_POINTS = {"erf": ERF_POINTS, "exp": EXP_POINTS}  # hard_cases: the 2^12 float64 each side of these
+LOG_POINTS = (1.0, 0.7071067811865476, 1.4142135623730951, 2.0, 2.718281828459045, 2.2250738585072014e-308)
+#            log x ~ x - 1 (cancellation), where k changes (RN(sqrt(1/2)) 2^j), e, the least normal
+NEAR_POINTS = {"erf": ERF_POINTS, "exp": EXP_POINTS, "log": LOG_POINTS}  # hard_cases: the 2^12 float64 each side
 
 
 def near_points(points, count: int) -> np.ndarray:
@@ -214,12 +216,14 @@ def threshold_inputs64() -> np.ndarray:
 def sample64(function: str, n: int, rng: np.random.Generator) -> np.ndarray:
     """n float64 inputs: a quarter random bit patterns (every binade and sign), a quarter
     magnitudes log-uniform over [2^-30, 2^30] (either sign), a quarter the users' range
-    (``TYPICAL``) and a quarter in [-8, 8]."""
+    (``TYPICAL``) and a quarter in [-8, 8] (log: the last three positive)."""
     q = n // 4
     bits = rng.integers(0, 1 << 64, q, dtype=np.uint64, endpoint=False).view(np.float64)
     spread = np.exp(rng.uniform(-30 * math.log(2), 30 * math.log(2), q)) * rng.choice([-1.0, 1.0], q)
     typical = rng.uniform(*TYPICAL[function], q)
     near = rng.uniform(-8.0, 8.0, n - 3 * q)
+    if function == "log":  # its domain: positive x (the random bit patterns keep the negatives)
+        spread, near = np.abs(spread), np.abs(near)
     x = np.concatenate([bits, spread, typical, near])
     return np.where(np.isnan(x), 1.0, x)
 
@@ -296,17 +300,15 @@ def check_special_values64(function: str, kernel, ufunc) -> dict:
     NaN, else equal with the same sign), and the ufunc raises what ``flag_reference`` raises
     (at one element and in a vectorised block of 64); on the function's ``RANGE_EDGES64``,
     the flags (their values are in the sampled check)."""
-    libm = CONTRACTS[function].libm
+    from fastmath._libm import float64_kernel
+    libm = float64_kernel(function)  # compiled: C's results (Python's math raises for log(0), sin(inf))
     peer = flag_reference(function)
     failures = []
     specials, edges = special_inputs64(), np.array(RANGE_EDGES64.get(function, ()), np.float64)
     for x in specials:
         x = float(x)
         with np.errstate(all="ignore"):
-            try:
-                expected = libm(x)
-            except ValueError:  # Python's math raises where C returns NaN (sin(inf))
-                expected = math.nan
+            expected = float(libm(x))
             got = [("kernel", float(kernel(x))), ("ufunc", float(ufunc(np.array([x]))[0]))]
         for who, y in got:
             same = math.isnan(y) if math.isnan(expected) else (y == expected and math.copysign(1, y) == math.copysign(1, expected))
