@@ -119,12 +119,14 @@ def test_info_says_who_computes_each_loop():
     for function in ("sin", "cos", "erf"):  # float64 kernels since v13 (erf: v14)
         assert fastmath.info(function)["loops"]["d->d"] == "fastmath float64 kernel"
         assert "sampled" in fastmath.info(function)["float64"]["verification"]["method"]
-    # exp's float64 kernel (v16) ships for @njit code; the ufunc's d->d loop is numpy's own
-    assert fastmath.info("exp")["loops"]["d->d"] == "numpy.exp (its own float64 loop)"
-    assert "sampled" in fastmath.info("exp")["float64"]["verification"]["method"]
+    # exp's and log's float64 kernels (v16, v20) ship for @njit code; the ufunc's d->d loop is numpy's own
     x = np.random.default_rng(0).integers(0, 1 << 64, 4096, dtype=np.uint64).view(np.float64)
-    with np.errstate(all="ignore"):
-        np.testing.assert_array_equal(fastmath.exp(x).view(np.uint64), np.exp(x).view(np.uint64))
+    for function in ("exp", "log"):
+        assert fastmath.info(function)["loops"]["d->d"] == f"numpy.{function} (its own float64 loop)"
+        assert "sampled" in fastmath.info(function)["float64"]["verification"]["method"]
+        with np.errstate(all="ignore"):
+            np.testing.assert_array_equal(getattr(fastmath, function)(x).view(np.uint64),
+                                          getattr(np, function)(x).view(np.uint64))
 
 
 @pytest.mark.parametrize("dtype", [np.longdouble, np.float16])

@@ -186,6 +186,8 @@ def test_numba_pass_rewrites_float64_and_keeps_it(function):
 
     x = mixed(2000, seed=4)
     x = x[np.isfinite(x)]
+    if function == "log":  # its domain, so that the in-order sum is a number, not NaN
+        x = np.abs(x)
     with np.errstate(all="ignore"):
         expected = one_by_one(function, x)
         jl, jt, ja = fastmath.jit(loop), fastmath.jit(total), fastmath.jit(array)
