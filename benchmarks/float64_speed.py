@@ -8,7 +8,7 @@ ones, for erf on each of its three pieces' ranges; and @njit loops ``out[i] = f(
 ``s += f(x[i])`` (in order), with the fastmath ufunc against the C library's ``math.<f>``.
 Medians of interleaved rounds (``generator.measure.median_ns_per_element``):
 
-    PYTHONPATH=. .venv/bin/python benchmarks/float64_speed.py [repeats]
+    PYTHONPATH=. .venv/bin/python benchmarks/float64_speed.py [repeats] [function ...]
 """
 import math
 import sys
@@ -38,11 +38,11 @@ def njit_pair(f):
     return loop, total
 
 
-def main(repeats: int = 31):
+def main(repeats: int = 31, functions=FUNCTIONS):
     rng = np.random.default_rng(0)
     print("| function | inputs | n | fastmath ns | peer ns | ratio |")
     print("|---|---|---|---|---|---|")
-    for function in (f for f in FUNCTIONS if _kernels.float64_module(f) is not None):
+    for function in (f for f in functions if _kernels.float64_module(f) is not None):
         ours, theirs = getattr(fastmath, function), CONTRACTS[function].peer_function()
         cases = [("bench", n, sample_inputs(function, n, rng).astype(np.float64)) for n in (1 << 10, 1 << 16, 1 << 20, 1 << 24)]
         n = 1 << 16
@@ -66,4 +66,4 @@ def main(repeats: int = 31):
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 31)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 31, tuple(sys.argv[2:]) or FUNCTIONS)

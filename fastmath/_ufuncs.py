@@ -83,8 +83,9 @@ def _docstring(function: str, version: str) -> str:
            and contract.ufunc64 == "kernel" else
            f"float64: {contract.peer}'s own float64 loop (< 1 ULP, sampled: python -m generator.verify64), "
            f"also for arrays inside @njit; there a scalar runs "
-           + (f"the generated float64 kernel {version} (a loop LLVM leaves scalar: the C library's)" if "source" in
-              entry.get("float64", {}) else f"the C library's {function}") + ".\n" if contract.float64 == "peer" else
+           + (f"the generated float64 kernel {version} ({_sampled_max(entry)}; the Numba pass leaves a loop LLVM "
+              f"keeps scalar to the C library)" if "source" in entry.get("float64", {}) else
+              f"the C library's {function}") + ".\n" if contract.float64 == "peer" else
            f"float64: the C library's {function} ({contract.reference.split('(')[0].strip()}).\n")
         + ("float16: the float32 kernel, rounded to float16 (< 1 ULP of float16 on all 2^16 inputs).\n"
            if "e" in contract.loops else "")
@@ -92,6 +93,12 @@ def _docstring(function: str, version: str) -> str:
            if set(contract.loops) - set("efd") else "")
         + f"Provenance: fastmath.info({function!r})."
     )
+
+
+def _sampled_max(entry: dict) -> str:
+    """The float64 kernel's sampled max ULP, from the manifest entry."""
+    check = entry["float64"].get("verification", {})
+    return f"max {check['max_ulp']:.4f} ULP sampled" if "max_ulp" in check else "sampled"
 
 
 def _float64_line(function: str, entry: dict, version: str) -> str:

@@ -136,3 +136,22 @@ def _passing_check64(function, kernel, ufunc, inputs, seed=0, **kw):
                                hard_cases=0, max_ulp=0.5, worst_input="0x1p+0", worst_output="0x1p+0",
                                count_over_half_ulp=0, count_at_least_one_ulp=0, peer="numpy.cos", peer_max_ulp=0.5,
                                peer_worst_input="0x1p+0", seconds=0.0)
+
+
+def test_float64_scaffolds_divide_by_fdiv():
+    """A float64 kernel is inlined into its callers by Numba, where ``/`` takes the caller's
+    error model ("python" in plain @njit code: ZeroDivisionError at log(0), and a divisor check
+    that keeps loops scalar); every division in a float64 scaffold is ``fdiv``."""
+    import ast
+    import inspect
+    import textwrap
+    from fastmath.contract import FUNCTIONS
+    for function in FUNCTIONS:
+        for scaffold in home(function).float64_variants:
+            paths = [p for p in (scaffold.common, scaffold.wide) if p is not None]
+            code = [scaffold.kernel, *scaffold.helpers] + [f for p in paths for f in (p.kernel, p.is_common)]
+            for fn in code:
+                tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+                divisions = [n for n in ast.walk(tree) if isinstance(n, (ast.BinOp, ast.AugAssign))
+                             and isinstance(n.op, ast.Div)]
+                assert not divisions, f"{scaffold.label}: {fn.__name__} divides with /"
