@@ -85,8 +85,8 @@ def array_exprs(x):
 
 
 def float64_code(x, n):
-    # (log: the function without a float64 kernel; sin and cos have one since v13, erf since
-    # v14, exp since v16: tests/fastmath/test_float64_kernels.py)
+    # (log: test_float64_code_is_plain_numbas shows the pass a version without float64
+    # kernels; the kernels themselves: tests/fastmath/test_float64_kernels.py)
     s = 0.0
     for i in range(n):
         s += math.log(x[i] + 1.0) + math.log(x[i]) * 2.0
@@ -203,10 +203,12 @@ def test_out_argument(parallel):
 
 # ---- Everything that is not float32 is plain Numba -------------------------------------
 @pytest.mark.parametrize("switch", ["jit", "process-wide"])
-def test_float64_code_is_plain_numbas(switch):
+def test_float64_code_is_plain_numbas(switch, monkeypatch):
     """float64 calls of functions without a float64 kernel: the same LLVM IR as plain Numba,
-    up to the unique suffixes of symbol names."""
-    assert _kernels.float64_module("log") is None
+    up to the unique suffixes of symbol names. (Every function ships one since v20: the pass
+    is shown a version without float64 kernels.)"""
+    kernel = numba_pass._kernel
+    monkeypatch.setattr(numba_pass, "_kernel", lambda f, dtype="float32": None if dtype == "float64" else kernel(f, dtype))
     x = np.linspace(0.1, 5, 257)
     plain = numba.njit(float64_code)
     if switch == "jit":
@@ -230,10 +232,10 @@ def test_float64_code_is_plain_numbas(switch):
     assert not re.search(r"(exp|log|sin|erf|cos)_f(32|64)|fastmath_(math|ufunc)_", ir_passed)  # no kernel, no dispatch
 
 
-@pytest.mark.parametrize("value", [np.int64(3), np.int16(2), 2.5, 1 + 2j, np.arange(5), np.arange(5, dtype=np.int16)],
-                         ids=["int64", "int16", "float64", "complex", "int64[:]", "int16[:]"])
+@pytest.mark.parametrize("value", [np.int64(3), np.int16(2), 1 + 2j, np.arange(5), np.arange(5, dtype=np.int16)],
+                         ids=["int64", "int16", "complex", "int64[:]", "int16[:]"])
 def test_other_types_follow_plain_numba(value):
-    def f(x):  # (log: no float64 kernel)
+    def f(x):  # (types without a kernel; float64 has one since v20: test_float64_kernels.py)
         return np.log(x + 2), np.log(x + 1), np.log(x * 2 + 3)
 
     with np.errstate(all="ignore"):
