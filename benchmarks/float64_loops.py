@@ -15,9 +15,7 @@ import sys
 import numpy as np
 
 import fastmath
-from fastmath import _kernels
-from fastmath._loops import module_loop
-from fastmath._ufuncs import make_ufunc
+from fastmath._ufuncs import float64_kernel_ufunc
 from fastmath.contract import CONTRACTS
 from generator.measure import median_ns_per_element, sample_inputs
 
@@ -25,14 +23,6 @@ SPECIALS = {"exp": (("NaN", np.nan), ("-inf", -np.inf), ("800 (overflow)", 800.0
             "log": (("NaN", np.nan), ("0", 0.0), ("-1", -1.0)),
             "sin": (("NaN", np.nan), ("1e300", 1e300)), "cos": (("NaN", np.nan), ("1e300", 1e300)),
             "erf": (("NaN", np.nan), ("inf", np.inf))}
-
-
-def kernel_loop_ufunc(function: str) -> np.ufunc:
-    """A ufunc whose d->d loop is the float64 kernel's block loop."""
-    version = _kernels.current_version()
-    module = _kernels.float64_module(function, version)
-    loop = module_loop(module, function, version, dtype="float64")
-    return make_ufunc(function, None, _kernels.kernel(function, "float64", version), "", loop64=loop)
 
 
 def ratios(fns, x, repeats: int, runs: int = 3) -> np.ndarray:
@@ -48,7 +38,7 @@ def allocating(f):
 
 def main(function: str = "exp"):
     ours, theirs = getattr(fastmath, function), CONTRACTS[function].peer_function()
-    kernel = kernel_loop_ufunc(function)
+    kernel = float64_kernel_ufunc(function)
     rng = np.random.default_rng(0)
     print(f"{function} float64; the ufunc's loop: {fastmath.info(function)['loops']['d->d']}")
     print("| n | data | ufunc | kernel's loop |")

@@ -313,6 +313,16 @@ def _broadcast_into(kernel, out_dtype, x, out):
     return out
 
 
+@functools.cache
+def float64_kernel_ufunc(function: str, version: str | None = None) -> np.ufunc:
+    """A ufunc whose d->d loop is the version's float64 kernel in its block loop: what the
+    ufunc runs where the contract lets the kernel run it (``ufunc64="kernel"``), and for exp
+    and log, whose ufunc borrows numpy's loop, what verification and benchmarks compare."""
+    version = version or _kernels.current_version()
+    loop = module_loop(_kernels.float64_module(function, version), function, version, dtype="float64")
+    return make_ufunc(function, None, _kernels.kernel(function, "float64", version), "", loop64=loop)
+
+
 def _ufunc_loop(ufunc, kernel, kernel32, float64_is_kernel):
     """The ufunc's own loop for the dtype `kernel` computes, as an @njit-callable loop(x, out) over
     two C-contiguous 1-d arrays of that dtype: the block loop (``_loops.array_loop``) of the

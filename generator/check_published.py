@@ -64,18 +64,6 @@ def float64_sample_size() -> int:
     return int(os.environ.get("FASTMATH_VERIFY64_INPUTS", KERNEL_INPUTS))
 
 
-def kernel_loop_ufunc64(function: str, version: str):
-    """The ufunc whose d->d loop is the float64 kernel's block loop: fastmath's own, as the
-    runtime builds it, where its contract lets the kernel run the ufunc's loop; else one made
-    the same way (exp, log: the runtime's ufunc borrows numpy's loop, ``Contract.ufunc64``, and
-    the kernel's loop is what @njit-independent code of the version would run)."""
-    if CONTRACTS[function].float64_loop(True) == "kernel":
-        return _ufuncs.build(function, version)
-    from fastmath._loops import module_loop
-    loop = module_loop(_kernels.float64_module(function, version), function, version, dtype="float64")
-    return _ufuncs.make_ufunc(function, None, _kernels.kernel(function, "float64", version), "", loop64=loop)
-
-
 def verify_published64(version: str, functions, manifest: dict) -> list[str]:
     """The sampled check of each float64 kernel of the version (``generator.verify64``), as
     the runtime imports and builds it; with the manifest's sample size it must also repeat
@@ -88,7 +76,9 @@ def verify_published64(version: str, functions, manifest: dict) -> list[str]:
     failures = []
     for function in shipped:
         kernel = _kernels.kernel(function, "float64", version)
-        check = verify_kernel64(function, kernel, kernel_loop_ufunc64(function, version), inputs=inputs)
+        ufunc = (_ufuncs.build(function, version) if CONTRACTS[function].float64_loop(True) == "kernel"
+                 else _ufuncs.float64_kernel_ufunc(function, version))  # (exp, log: the ufunc is numpy's)
+        check = verify_kernel64(function, kernel, ufunc, inputs=inputs)
         problems = check.problems(CONTRACTS[function].max_ulp)
         recorded = manifest["functions"][function]["float64"]["verification"]
         if check.inputs_checked == recorded["inputs_checked"] and (check.max_ulp, check.worst_input) != (

@@ -4,7 +4,6 @@ bit, with numpy's behaviour for layouts, out=, where=, special values and flags.
 contract gives the ufunc's float64 loop to the peer (``ufunc64 == "peer"``: exp), the ufunc and
 @njit array calls run numpy's own loop, @njit scalar code the kernel; the kernel's loop is
 tested here on a ufunc built over it (``kernel_ufunc``)."""
-import functools
 import math
 import warnings
 
@@ -14,17 +13,10 @@ import pytest
 
 import fastmath
 from fastmath import _kernels, numba_pass
+from fastmath._ufuncs import float64_kernel_ufunc
 from fastmath.contract import CONTRACTS, FUNCTIONS
 
 WITH_KERNEL = [f for f in FUNCTIONS if _kernels.float64_module(f) is not None]
-
-
-@functools.cache
-def _ufunc_over_kernel(function):
-    from fastmath._loops import module_loop
-    from fastmath._ufuncs import make_ufunc
-    loop = module_loop(_kernels.float64_module(function), function, _kernels.current_version(), dtype="float64")
-    return make_ufunc(function, None, kernel64(function), "", loop64=loop)
 
 
 def kernel_ufunc(function):
@@ -32,7 +24,7 @@ def kernel_ufunc(function):
     contract says so, else one made the same way (what ``ufunc64 = "kernel"`` would ship)."""
     if CONTRACTS[function].float64_loop(True) == "kernel":
         return getattr(fastmath, function)
-    return _ufunc_over_kernel(function)
+    return float64_kernel_ufunc(function)
 
 
 def peer(function):
