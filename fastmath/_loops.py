@@ -465,7 +465,7 @@ def array_loop(kernel, dtype: str = "float32"):
     """loop(src, dst): dst[i] = kernel(src[i]) over 1-D arrays of dtype (any strides, the
     same array in place), with the common path defined next to the kernel, as the ufunc's
     loop runs them; compiled in-process with the kernels' options (``OPTIONS``). The Numba
-    pass's array path and the float16 loop call it."""
+    pass's array path calls it."""
     namespace = _namespace(kernel, *common_path_of(kernel), None, OPTIONS, dtype)
     name = getattr(kernel, "__name__", "kernel")
     return numba.njit(**OPTIONS)(_instance(_array_loop, namespace, f"{name}_array_loop_{namespace['SUFFIX']}"))

@@ -1,9 +1,9 @@
 """Every dtype numpy's ufunc takes: the same loop types, result dtypes and results.
 
-float32 runs the kernel, float64 a float64 kernel (sin, cos) or numpy's own loop (or the C
-library: erf), float16 the float32 kernel rounded to float16
-(checked here on all 2^16 inputs: < 1 ULP of float16); longdouble and complex run numpy's own
-loops, so their results are numpy's bit for bit.
+float32 runs the kernel, float64 a float64 kernel (sin, cos, erf) or numpy's own loop (or the
+C library); float16, longdouble and complex run numpy's own loops, so their results are
+numpy's bit for bit. numpy's float16 loops are as accurate as the float32 kernel rounded to
+float16 (checked here on all 2^16 inputs) and faster than running it.
 """
 import math
 import warnings
@@ -36,12 +36,8 @@ def ulp16_error(y: float, e: float) -> float:
     return abs(y - e) / 2.0 ** (exponent - 10)
 
 
-@pytest.mark.parametrize("function", HALF_FUNCTIONS)
-def test_float16_is_under_one_ulp_on_every_input(function):
-    x = np.arange(1 << 16, dtype=np.uint32).astype(np.uint16).view(np.float16)
-    with np.errstate(all="ignore"):
-        y = getattr(fastmath, function)(x)
-    assert y.dtype == np.float16
+def _worst_float16(function, y, x):
+    """(max ULP of float16, at which input) of results y on float16 inputs x."""
     libm = CONTRACTS[function].libm
     worst, at = 0.0, None
     for xi, yi in zip(x.astype(np.float64).tolist(), y.astype(np.float64).tolist()):
@@ -54,7 +50,23 @@ def test_float16_is_under_one_ulp_on_every_input(function):
         err = ulp16_error(yi, e)
         if err > worst:
             worst, at = err, xi
-    assert worst < CONTRACTS[function].max_ulp, (function, at, worst)
+    return worst, at
+
+
+@pytest.mark.parametrize("function", HALF_FUNCTIONS)
+def test_float16_is_numpys_and_as_accurate_as_the_kernel_rounded_to_float16(function):
+    """float16 runs numpy's own loop: on every float16 input within 0.001 ULP of correct
+    rounding (numpy 2.4: exp 0.5003 at most), as is the float32 kernel rounded to float16,
+    which ran at 0.56-0.92x numpy's speed (2026-12-02): a user gives up nothing."""
+    x = np.arange(1 << 16, dtype=np.uint32).astype(np.uint16).view(np.float16)
+    with np.errstate(all="ignore"):
+        y = getattr(fastmath, function)(x)
+        rounded = getattr(fastmath, function)(x.astype(np.float32)).astype(np.float16)
+        np.testing.assert_array_equal(y.view(np.uint16), getattr(np, function)(x).view(np.uint16))
+    assert y.dtype == np.float16
+    for results in (y, rounded):
+        worst, at = _worst_float16(function, results, x)
+        assert worst < 0.501, (function, at, worst)
 
 
 def test_float16_check_can_fail():
@@ -115,7 +127,7 @@ def test_erf_takes_scipys_real_dtypes():
 def test_info_says_who_computes_each_loop():
     loops = fastmath.info("log")["loops"]
     assert loops["f->f"].startswith("fastmath kernel") and loops["D->D"] == "numpy.log"
-    assert "float16" in loops["e->e"] and loops["d->d"].startswith("numpy.log")
+    assert loops["e->e"] == "numpy.log" and loops["d->d"].startswith("numpy.log")
     for function in ("sin", "cos", "erf"):  # float64 kernels since v13 (erf: v14)
         assert fastmath.info(function)["loops"]["d->d"] == "fastmath float64 kernel"
         assert "sampled" in fastmath.info(function)["float64"]["verification"]["method"]

@@ -68,7 +68,7 @@ def test_every_layout_gives_the_kernel_bits(function, n):
 
 @pytest.mark.parametrize("function", FUNCTIONS)
 def test_array_loop_gives_the_kernel_bits_in_every_layout(function):
-    """The Numba pass's (and float16's) array loop: the same blocks and common path."""
+    """The Numba pass's array loop: the same blocks and common path."""
     loop = array_loop(_kernel(function))
     base = _inputs(3 * 1500, seed=2)
     expected = _expected(function, base[::3])
