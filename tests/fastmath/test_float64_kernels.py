@@ -91,7 +91,8 @@ def test_ufunc_float64_runs_the_kernel_in_every_layout(function, n):
 def test_integers_and_python_floats_take_the_float64_kernel(function):
     f = kernel_ufunc(function)
     ints = np.arange(-20, 20)
-    np.testing.assert_array_equal(bits(f(ints)), bits(one_by_one(function, ints.astype(np.float64))))
+    with np.errstate(divide="ignore", invalid="ignore"):  # log(0), log(-1)
+        np.testing.assert_array_equal(bits(f(ints)), bits(one_by_one(function, ints.astype(np.float64))))
     assert f(2.5) == kernel64(function)(2.5) and isinstance(f(2.5), np.float64)
 
 
@@ -282,7 +283,8 @@ def test_ufunc_float64_tails_give_the_kernel_bits(function, n):
     # special values in the tail.
     f = kernel_ufunc(function)
     x = np.random.default_rng(n).uniform(-3.0, 3.0, n)
-    np.testing.assert_array_equal(bits(f(x)), bits(one_by_one(function, x)))
+    with np.errstate(invalid="ignore"):  # log of the negatives
+        np.testing.assert_array_equal(bits(f(x)), bits(one_by_one(function, x)))
     x[-3:] = [np.nan, np.inf, 1e300]
     with np.errstate(all="ignore"):
         np.testing.assert_array_equal(bits(f(x)), bits(one_by_one(function, x)))
