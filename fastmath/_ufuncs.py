@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import sys
 from dataclasses import dataclass
 
 import numba
@@ -201,9 +202,14 @@ def _callback_loop(dtype, compute) -> _Loop:
 
 
 def _peer_loop(function: str, code: str) -> _Loop:
-    """numpy's own ``code->code`` loop of the function's peer (numpy.exp ...) by pointer; if
-    its struct cannot be read, a callback running the peer per buffer (the same results)."""
-    peer = CONTRACTS[function].peer_function()
+    """The peer's own ``code->code`` loop (numpy.exp's, scipy.special.erf's ...) by pointer;
+    if its struct cannot be read, or its module is not imported yet, a callback running the
+    peer per buffer (the same results): fastmath does not import SciPy for erf's complex
+    loops (scipy.special takes 0.15-0.2 s to import), the first complex call does."""
+    contract = CONTRACTS[function]
+    if contract.peer.rpartition(".")[0] not in sys.modules:
+        return _callback_loop(np.dtype(code), lambda x, out: contract.peer_function()(x, out=out))
+    peer = contract.peer_function()
     borrowed = loop_of(peer, code)
     if borrowed is None:
         return _callback_loop(np.dtype(code), lambda x, out: peer(x, out=out))

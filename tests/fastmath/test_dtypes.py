@@ -14,6 +14,8 @@ import pytest
 import fastmath
 from fastmath.contract import CONTRACTS, FUNCTIONS
 
+from .test_import_forms import run_fresh
+
 HALF_FUNCTIONS = [f for f in FUNCTIONS if "e" in CONTRACTS[f].loops]
 NUMPY_FUNCTIONS = [f for f in FUNCTIONS if CONTRACTS[f].peer.startswith("numpy.")]
 
@@ -117,11 +119,34 @@ def test_other_dtypes_warn_and_raise_as_numpy():
         np.exp(np.float16(11.1))
 
 
-def test_erf_takes_scipys_real_dtypes():
-    assert fastmath.erf.types == ["d->d", "f->f"]
+def test_erf_takes_scipys_dtypes():
+    """scipy.special.erf's loop types in its order (int8 and float16 give float64, as SciPy);
+    complex runs SciPy's own loops: its bits."""
+    import scipy.special
+    assert fastmath.erf.types == scipy.special.erf.types == ["d->d", "f->f", "D->D", "F->F"]
     assert fastmath.erf(np.int8(1)).dtype == np.float64 and fastmath.erf(np.float32(1)).dtype == np.float32
-    with pytest.raises(TypeError):
-        fastmath.erf(np.array([1j]))
+    assert fastmath.erf(np.float16(1)).dtype == np.float64
+    z = np.random.default_rng(0).normal(size=(2, 300)).view(np.complex128)[0]
+    for dtype in (np.complex128, np.complex64):
+        got, expected = fastmath.erf(z.astype(dtype)), scipy.special.erf(z.astype(dtype))
+        assert got.dtype == expected.dtype == dtype
+        np.testing.assert_array_equal(got.view(np.uint8), expected.view(np.uint8))
+
+
+def test_erf_leaves_scipy_unimported_until_a_complex_call():
+    """SciPy's complex erf loops run through a callback that imports scipy.special on the first
+    complex call (0.15-0.2 s), where it was not imported before fastmath.erf was built."""
+    out = run_fresh("""
+        import fastmath
+        assert fastmath.erf(np.float32(0.5)) == fastmath.erf(np.ones(3, np.float32) / 2)[0]
+        assert fastmath.erf(0.5) == fastmath.erf(np.full(3, 0.5))[0]
+        assert "scipy.special" not in sys.modules, "fastmath.erf imported SciPy"
+        z = np.array([0.5 + 0.5j, -2j, 3.0], np.complex128)
+        got = fastmath.erf(z)
+        import scipy.special
+        assert np.array_equal(got, scipy.special.erf(z)) and got.dtype == np.complex128
+    """)
+    assert out.returncode == 0 and out.stdout.strip().endswith("OK"), out.stderr[-3000:]
 
 
 def test_info_says_who_computes_each_loop():

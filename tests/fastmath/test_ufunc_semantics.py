@@ -110,8 +110,8 @@ def test_float64_is_not_downcast(ufunc, function):
 
 
 def test_unsupported_types_raise_clear_type_error(ufunc, function):
-    """Types without a loop (strings, objects; complex and longdouble for erf, as scipy's
-    real-only erf here) raise numpy's TypeError; the others are in tests/fastmath/test_dtypes.py."""
+    """Types without a loop (strings, objects; longdouble for erf, as SciPy's erf) raise
+    numpy's TypeError; the others are in tests/fastmath/test_dtypes.py."""
     bad = [np.array([1 + 2j], np.complex64), np.array(["a"]), np.array([1.0], np.longdouble), np.array([1.0], object)]
     unsupported = [b for b in bad if b.dtype.char not in CONTRACTS[function].loops]
     assert len(unsupported) >= 2
