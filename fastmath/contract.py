@@ -31,6 +31,10 @@ class Contract:
     #            f: the kernel; d: see float64; others (float16 too) the peer's own: numpy's float16
     #            loops are as accurate as the float32 kernel rounded to float16 (tests/fastmath/test_dtypes.py)
     #            and faster than running it (0.56-0.92x numpy's speed vectorised, 2026-12-02)
+    flags: tuple[str, ...]  # the floating-point flags the function raises on some input (its exact
+    #                         result's, C99 Annex F; "invalid" for signalling NaN too), as
+    #                         np.errstate names them; the ufunc raises no other, whatever the mix
+    #                         of inputs (tests/fastmath/test_special_values.py)
     domain64: str = ""  # what a float64 kernel's domain is (a function with a float64 scaffold)
     float64: str  # who computes float64 where no float64 kernel ships: "peer" (the peer's own loop,
     #              where it is at least as accurate as the C library's and faster) or "libm"
@@ -82,6 +86,7 @@ CONTRACTS = {c.name: c for c in (
              special_values=((0.0, 1.0), (-0.0, 1.0), (INF, INF), (-INF, 0.0), (NAN, NAN), (100.0, INF),
                              (-110.0, 0.0)),
              rewrites=("math.exp", "numpy.exp"), peer="numpy.exp", loops=NUMPY_LOOPS,
+             flags=("invalid", "over", "under"),
              float64="peer", domain64="all float64; overflows to +inf above 709.7827, subnormal below -708.3964, "
                                        "+0 below -745.1332",
              # scalar, v16's kernel takes 4.7 ns per element, glibc's exp 3.0 (vectorised: 1.0);
@@ -92,7 +97,7 @@ CONTRACTS = {c.name: c for c in (
              max_ulp=1.0, reference=_glibc("log"), mp_reference="log", symmetry=None, monotonic=True,
              special_values=((1.0, 0.0), (0.0, -INF), (-0.0, -INF), (-1.0, NAN), (INF, INF), (-INF, NAN),
                              (NAN, NAN)),
-             rewrites=("math.log", "numpy.log"), peer="numpy.log", loops=NUMPY_LOOPS,
+             rewrites=("math.log", "numpy.log"), peer="numpy.log", loops=NUMPY_LOOPS, flags=("invalid", "divide"),
              float64="peer", domain64="all float64; x < 0 gives NaN (invalid), ±0 gives -inf (divide-by-zero)",
              # scalar, the v20 kernel takes 8.0-8.6 ns per element, glibc's log 3.8-4.6; vectorised
              # 1.2-1.4 (numpy's loop 0.94-1.27, the kernel's common path 0.83-1.07: level with
@@ -101,7 +106,7 @@ CONTRACTS = {c.name: c for c in (
     Contract(name="sin", domain="all finite float32, reduced exactly mod pi/2 however large; ±inf gives NaN (invalid)",
              max_ulp=1.0, reference=_glibc("sin", ", exact reduction"), mp_reference="sin", symmetry="odd",
              monotonic=False, special_values=((0.0, 0.0), (-0.0, -0.0), (INF, NAN), (-INF, NAN), (NAN, NAN)),
-             rewrites=("math.sin", "numpy.sin"), peer="numpy.sin", loops=NUMPY_LOOPS,
+             rewrites=("math.sin", "numpy.sin"), peer="numpy.sin", loops=NUMPY_LOOPS, flags=("invalid", "under"),
              float64="peer", domain64="all float64, reduced mod pi/2 to ~2^-150 however large (Payne-Hanek from 2^28); ±inf gives NaN (invalid)"),
     Contract(name="erf", domain="all float32; |x| >= 3.92 gives ±1",
              max_ulp=1.0, reference=_glibc("erf"), mp_reference="erf", symmetry="odd", monotonic=True,
@@ -109,12 +114,14 @@ CONTRACTS = {c.name: c for c in (
              # SciPy's loop types and order: float16 and int8 resolve to float64 as there; complex
              # runs SciPy's own loops
              rewrites=("math.erf", "scipy.special.erf"), peer="scipy.special.erf", loops="dfDF",
+             flags=("invalid", "under"),
              float64="libm",  # scipy's float64 erf reaches 2.8 ULP (sampled); glibc's is < 1
              domain64="all float64; |x| >= 5.9215871957945 gives ±1 (erf rounds to 1 there)"),
     Contract(name="cos", domain="all finite float32, reduced exactly mod pi/2 however large; ±inf gives NaN (invalid)",
              max_ulp=1.0, reference=_glibc("cos", ", exact reduction"), mp_reference="cos", symmetry="even",
              monotonic=False, special_values=((0.0, 1.0), (-0.0, 1.0), (INF, NAN), (-INF, NAN), (NAN, NAN)),
              rewrites=("math.cos", "numpy.cos"), peer="numpy.cos", loops=NUMPY_LOOPS,
+             flags=("invalid", "under"),  # under: float16 results near odd multiples of pi/2
              float64="peer", domain64="all float64, reduced mod pi/2 to ~2^-150 however large (Payne-Hanek from 2^28); ±inf gives NaN (invalid)"),
 )}
 
