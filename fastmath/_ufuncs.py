@@ -207,12 +207,10 @@ def _peer_loop(function: str, code: str) -> _Loop:
     peer per buffer (the same results): fastmath does not import SciPy for erf's complex
     loops (scipy.special takes 0.15-0.2 s to import), the first complex call does."""
     contract = CONTRACTS[function]
-    if contract.peer.rpartition(".")[0] not in sys.modules:
-        return _callback_loop(np.dtype(code), lambda x, out: contract.peer_function()(x, out=out))
-    peer = contract.peer_function()
-    borrowed = loop_of(peer, code)
+    imported = contract.peer.rpartition(".")[0] in sys.modules
+    borrowed = loop_of(contract.peer_function(), code) if imported else None
     if borrowed is None:
-        return _callback_loop(np.dtype(code), lambda x, out: peer(x, out=out))
+        return _callback_loop(np.dtype(code), lambda x, out: contract.peer_function()(x, out=out))
     num = np.dtype(code).num
     return _Loop((num, num), borrowed.function, borrowed.data)
 
